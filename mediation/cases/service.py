@@ -1,0 +1,56 @@
+"""Reading cases and building what the operations need, for the web layer and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from mediation.cases.model import Case
+from mediation.deadlines.rules import RuleBook, RuleSet, UnknownRuleSet, load_rule_set, load_rulebook
+from mediation.deadlines.service import DeadlineContext, load_calendar
+from mediation.errors import NotFound, UserError
+from mediation.people.model import Centre
+
+
+@lru_cache(maxsize=8)
+def rulebook(extra_dirs: tuple[str, ...] = ()) -> RuleBook:
+    return load_rulebook(extra_dirs)
+
+
+@lru_cache(maxsize=32)
+def rule_set(name: str, extra_dirs: tuple[str, ...] = ()) -> RuleSet:
+    try:
+        return load_rule_set(name, rulebook(extra_dirs), extra_dirs)
+    except UnknownRuleSet:
+        raise UserError("unknown_rule_set", name=name) from None
+
+
+def deadline_context(
+    session: Session, centre: Centre, today: date, extra_dirs: Sequence[str] = ()
+) -> DeadlineContext:
+    dirs = tuple(str(d) for d in extra_dirs)
+    return DeadlineContext(
+        rulebook=rulebook(dirs),
+        rule_set=rule_set(centre.rule_set, dirs),
+        calendar=load_calendar(session),
+        today=today,
+        warning_days=centre.warning_days,
+    )
+
+
+def get_case(session: Session, centre_id: int, number: str, *, for_update: bool = False) -> Case:
+    query = (
+        select(Case)
+        .where(Case.centre_id == centre_id, Case.number == number)
+        .options(selectinload(Case.parties))
+    )
+    if for_update:
+        query = query.with_for_update()
+    case = session.scalar(query)
+    if case is None:
+        raise NotFound()
+    return case

@@ -1,0 +1,42 @@
+"""Default configuration. Overridden by instance/config.py, then MEDIATION_* environment
+variables, then the test config passed to create_app."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS: dict[str, object] = {
+    # SQLite file under the instance folder unless DATABASE_URL says otherwise.
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,  # generated into instance/secret_key on first start
+    "TIMEZONE": "Asia/Shanghai",
+    "CENTRE_CODE": "DEMO",
+    "CENTRE_NAME": "示范县金融纠纷调解中心",
+    # Which rule set binds rules to case events (see mediation/deadlines/rulesets/).
+    "RULE_SET": "default",
+    # Extra rule files and rule sets (a centre's own published service promises).
+    "EXTRA_RULE_DIRS": [],
+    # The scan marks a clock "due soon" this many calendar days before its due date.
+    "WARNING_DAYS": 3,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+
+def from_environment() -> dict[str, object]:
+    """DATABASE_URL and MEDIATION_<KEY> variables."""
+    out: dict[str, object] = {}
+    if os.environ.get("DATABASE_URL"):
+        out["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    for key, value in os.environ.items():
+        if key.startswith("MEDIATION_"):
+            name = key.removeprefix("MEDIATION_")
+            if name in ("WARNING_DAYS",):
+                out[name] = int(value)
+            elif name == "EXTRA_RULE_DIRS":
+                out[name] = [p for p in value.split(os.pathsep) if p]
+            else:
+                out[name] = value
+    return out

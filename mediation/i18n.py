@@ -1,0 +1,168 @@
+"""User-visible text: zh-CN first, English second. Every message has a stable key; the
+web layer picks the language from the user's choice or Accept-Language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Stages
+    "stage.intake": ("登记", "Registered"),
+    "stage.accepted": ("受理", "Accepted"),
+    "stage.rejected": ("不予受理", "Rejected"),
+    "stage.investigation": ("调查", "Investigation"),
+    "stage.mediation": ("调解", "Mediation"),
+    "stage.signed": ("签约", "Agreement signed"),
+    "stage.failed": ("调解不成", "Mediation failed"),
+    "stage.withdrawn": ("撤回", "Withdrawn"),
+    "stage.judicial_confirmation": ("司法确认", "Judicial confirmation"),
+    "stage.performance": ("履行", "Performance"),
+    "stage.closed": ("结案", "Closed"),
+    # Dispute types
+    "dispute.banking": ("银行业务", "Banking"),
+    "dispute.insurance": ("保险", "Insurance"),
+    "dispute.securities": ("证券期货", "Securities"),
+    "dispute.payments": ("支付", "Payments"),
+    "dispute.lending": ("借贷", "Lending"),
+    "dispute.wealth_management": ("理财", "Wealth management"),
+    "dispute.other": ("其他", "Other"),
+    # Channels
+    "channel.walk_in": ("现场来访", "Walk-in"),
+    "channel.online": ("网上申请", "Online"),
+    "channel.phone": ("电话", "Phone"),
+    "channel.regulator_referral": ("监管部门转办", "Referred by a regulator"),
+    "channel.court_referral": ("法院委派委托", "Referred by a court"),
+    # Pause reasons
+    "pause.appraisal": ("鉴定、检测、评估", "Appraisal"),
+    "pause.party_request": ("当事人申请", "Party request"),
+    "pause.new_facts": ("新的事实和理由", "New facts"),
+    "pause.mediation": ("调解期间", "Mediation period"),
+    # Urgency
+    "urgency.none": ("无期限", "No running limit"),
+    "urgency.ok": ("正常", "On time"),
+    "urgency.due_soon": ("即将到期", "Due soon"),
+    "urgency.overdue": ("已超期", "Overdue"),
+    "urgency.unverified": ("日历未核实", "Calendar unverified"),
+    # Event kinds
+    "event.created": ("登记立案", "Case registered"),
+    "event.transition": ("阶段变更", "Stage changed"),
+    "event.pause": ("中止计时", "Clock paused"),
+    "event.resume": ("恢复计时", "Clock resumed"),
+    "event.extension": ("延长期限", "Time limit extended"),
+    "event.restart": ("重新计算期限", "Time limit restarted"),
+    "event.clock_started": ("期限开始计算", "Time limit started"),
+    "event.clock_stopped": ("期限停止", "Time limit stopped"),
+    "event.due_soon": ("期限即将届满", "Time limit due soon"),
+    "event.overdue": ("已超过期限", "Time limit overdue"),
+    "event.mediator_assigned": ("指派调解员", "Mediator assigned"),
+    # Errors (stable codes)
+    "error.invalid_json": ("请求内容不是有效的 JSON。", "The request body is not valid JSON."),
+    "error.invalid_field": ("字段“{field}”无效：{detail}", "Field '{field}' is invalid: {detail}"),
+    "error.missing_field": ("缺少必填字段“{field}”。", "The required field '{field}' is missing."),
+    "error.unknown_stage": ("未知的案件阶段“{stage}”。", "Unknown case stage '{stage}'."),
+    "error.illegal_transition": (
+        "案件当前处于“{current}”阶段，不能转为“{target}”。可转为：{allowed}。",
+        "The case is at stage '{current}' and cannot move to '{target}'. Allowed: {allowed}.",
+    ),
+    "error.reason_required": ("此操作必须填写理由。", "A reason is required for this action."),
+    "error.conflict": (
+        "案件已被他人修改，请刷新后重试。",
+        "The case was changed by someone else; reload and try again.",
+    ),
+    "error.not_found": ("未找到该记录。", "Not found."),
+    "error.forbidden": ("您无权查看或操作此案件。", "You may not see or change this case."),
+    "error.unauthorized": ("请先登录。", "Please sign in."),
+    "error.unknown_rule": ("不存在期限规则“{rule}”。", "There is no time-limit rule '{rule}'."),
+    "error.unknown_rule_set": ("不存在规则集“{name}”。", "There is no rule set '{name}'."),
+    "error.date_out_of_range": (
+        "日期“{value}”超出允许范围（{low} 至 {high}）。",
+        "The date '{value}' is out of range ({low} to {high}).",
+    ),
+    "error.invalid_date": ("“{value}”不是有效日期（格式 YYYY-MM-DD）。", "'{value}' is not a valid date (YYYY-MM-DD)."),
+    "error.case_closed": ("案件已结案，不能再操作。", "The case is closed; no further actions."),
+    "error.already_paused": ("案件已中止计时。", "The case clocks are already paused."),
+    "error.not_paused": ("案件没有中止计时。", "The case clocks are not paused."),
+    "error.no_pausable_clock": (
+        "没有可因“{reason}”中止的正在计算的期限。",
+        "No running time limit can be paused for '{reason}'.",
+    ),
+    "error.no_clock": ("案件没有正在计算的期限“{rule}”。", "The case has no running time limit '{rule}'."),
+    "error.extension_not_allowed": (
+        "规则“{rule}”不允许延长，或超出可延长的天数（最多还可延长 {max} 日）。",
+        "Rule '{rule}' allows no such extension (at most {max} more days).",
+    ),
+    "error.counting": ("期限无法计算：{detail}", "The time limit cannot be computed: {detail}"),
+    "error.bad_schedule": ("节假日安排文件有误：{detail}", "The holiday schedule file is invalid: {detail}"),
+    "error.csrf": ("表单已过期，请刷新页面后重试。", "The form expired; reload the page and try again."),
+    "error.login_failed": ("用户名或密码错误。", "Wrong user name or password."),
+    "error.too_large": ("上传内容过大。", "The upload is too large."),
+    "error.method_not_allowed": ("不支持此请求方法。", "This method is not allowed here."),
+    "error.internal": ("系统内部错误，数据未被修改。", "Internal error; nothing was changed."),
+    # Pages
+    "app.title": ("金融纠纷调解案件管理", "Financial dispute mediation"),
+    "nav.queue": ("案件队列", "Case queue"),
+    "nav.logout": ("退出", "Sign out"),
+    "login.title": ("登录", "Sign in"),
+    "login.username": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "queue.title": ("案件队列（按紧急程度）", "Cases by urgency"),
+    "queue.stage": ("阶段", "Stage"),
+    "queue.all_open": ("全部未结案件", "All open cases"),
+    "queue.filter": ("筛选", "Filter"),
+    "queue.today": ("今天", "Today"),
+    "queue.urgency": ("紧急程度", "Urgency"),
+    "queue.next_due": ("最近到期日", "Next due"),
+    "queue.empty": ("没有案件。", "No cases."),
+    "case.number": ("案号", "Case"),
+    "case.type": ("纠纷类型", "Dispute type"),
+    "case.amount": ("请求金额（元）", "Amount claimed (CNY)"),
+    "case.channel": ("来源", "Channel"),
+    "case.request": ("申请人请求", "Claimant's request"),
+    "case.claimant": ("申请人", "Claimant"),
+    "case.respondent": ("被申请人", "Respondent"),
+    "case.agent": ("代理人", "agent"),
+    "case.clocks": ("期限", "Time limits"),
+    "case.actions": ("办理", "Actions"),
+    "case.move_to": ("转入阶段", "Move to"),
+    "case.reason": ("理由", "Reason"),
+    "case.submit": ("提交", "Submit"),
+    "case.timeline": ("办理经过", "Timeline"),
+    "clock.due": ("届满日", "Due"),
+    "clock.started": ("起算日", "Started"),
+    "clock.stopped": ("已停止", "Stopped"),
+    "clock.paused_days": ("中止天数", "Days paused"),
+    "clock.extension_days": ("延长天数", "Days extended"),
+    "clock.extension": ("延长", "Extension"),
+    "clock.how_counted": ("计算方法", "How it was counted"),
+    # Deadline display
+    "clock.calendar_unverified": ("日历未核实", "calendar unverified"),
+    "clock.days_left": ("剩余 {n} 日", "{n} days left"),
+    "clock.overdue_by": ("已超期 {n} 日", "overdue by {n} days"),
+    "clock.paused": ("已中止", "paused"),
+    "clock.due_today": ("今日到期", "due today"),
+}
+
+
+def t(key: str, lang: str = "zh", params: Mapping[str, object] | None = None) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**params) if params else text
+
+
+def pick_language(requested: str | None, accept_language: str | None) -> str:
+    """?lang= wins; else the first of zh/en named in Accept-Language; else zh."""
+    if requested in LANGUAGES:
+        return requested
+    if accept_language:
+        for part in accept_language.split(","):
+            tag = part.split(";")[0].strip().lower()
+            if tag.startswith("zh"):
+                return "zh"
+            if tag.startswith("en"):
+                return "en"
+    return "zh"

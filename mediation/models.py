@@ -1,0 +1,5 @@
+"""Imports every model module so Base.metadata knows every table (Alembic, tests)."""
+
+from mediation.cases import model as cases_model  # noqa: F401
+from mediation.deadlines import model as deadlines_model  # noqa: F401
+from mediation.people import model as people_model  # noqa: F401

@@ -1,0 +1,106 @@
+"""Who may see and change which case. Every page and API goes through here."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, or_, select
+
+from mediation.cases.model import Case, Party, PartyRole, Stage
+from mediation.errors import Forbidden
+from mediation.people.model import Role, User
+
+COURT_STAGES = (Stage.JUDICIAL_CONFIRMATION, Stage.PERFORMANCE, Stage.CLOSED)
+
+
+def visible_cases(user: User) -> Select:
+    """A select of the cases this user may see."""
+    query = select(Case).where(Case.centre_id == user.centre_id)
+    if user.is_staff:
+        return query
+    if user.role == Role.CLAIMANT:
+        own = exists().where(
+            Party.case_id == Case.id, Party.role == PartyRole.CLAIMANT, Party.user_id == user.id
+        )
+        return query.where(own)
+    if user.role == Role.INSTITUTION:
+        conds = [Party.user_id == user.id]
+        if user.institution_name:
+            conds.append(Party.name == user.institution_name)
+        own = exists().where(
+            Party.case_id == Case.id, Party.role == PartyRole.RESPONDENT, or_(*conds)
+        )
+        return query.where(own)
+    if user.role == Role.COURT:
+        return query.where(Case.stage.in_(COURT_STAGES))
+    return query.where(False)
+
+
+def can_see(user: User, case: Case) -> bool:
+    if case.centre_id != user.centre_id:
+        return False
+    if user.is_staff:
+        return True
+    if user.role == Role.CLAIMANT:
+        return any(p.role == PartyRole.CLAIMANT and p.user_id == user.id for p in case.parties)
+    if user.role == Role.INSTITUTION:
+        return any(
+            p.role == PartyRole.RESPONDENT
+            and (p.user_id == user.id or (user.institution_name and p.name == user.institution_name))
+            for p in case.parties
+        )
+    if user.role == Role.COURT:
+        return case.stage in COURT_STAGES
+    return False
+
+
+def require_see(user: User, case: Case) -> None:
+    if not can_see(user, case):
+        raise Forbidden()
+
+
+def require_manage(user: User, case: Case) -> None:
+    """Stage changes, pauses and extensions are for the centre's staff."""
+    require_see(user, case)
+    if not user.is_staff:
+        raise Forbidden()
+
+
+def require_transition(user: User, case: Case, target: Stage) -> None:
+    require_see(user, case)
+    if user.is_staff:
+        return
+    # A claimant may withdraw their own dispute (撤回) at any point before it is settled.
+    if user.role == Role.CLAIMANT and target == Stage.WITHDRAWN:
+        return
+    raise Forbidden()
+
+
+def sees_personal_data(user: User, case: Case, party: Party) -> bool:
+    """Staff see everything; a party sees their own details; others see masked values."""
+    if user.is_staff:
+        return True
+    return party.user_id == user.id
+
+
+def mask_id_number(value: str | None) -> str | None:
+    if not value:
+        return value
+    if len(value) <= 8:
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str | None:
+    if not value:
+        return value
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str | None) -> str | None:
+    """张三 → 张*, 欧阳小明 → 欧**明; institutions are not masked by callers."""
+    if not value:
+        return value
+    if len(value) <= 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

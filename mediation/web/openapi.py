@@ -1,0 +1,268 @@
+"""The OpenAPI 3.1 document of /api, served at /api/openapi.json (a test checks it is
+valid and that every API route is in it)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from mediation.cases.model import Channel, DisputeType, PartyKind, PartyRole, Stage
+from mediation.deadlines.model import PauseReason
+
+
+def _enum(cls) -> dict:
+    return {"type": "string", "enum": [m.value for m in cls]}
+
+
+DATE = {"type": "string", "format": "date"}
+ERROR = {"$ref": "#/components/responses/Error"}
+CASE_RESP = {
+    "description": "The case",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
+}
+NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string", "example": "2026-0001"}}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _action(summary: str, schema: dict) -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [NUMBER],
+            "requestBody": _body(schema),
+            "responses": {"200": CASE_RESP, "400": ERROR, "403": ERROR, "404": ERROR, "409": ERROR},
+        }
+    }
+
+
+@lru_cache(maxsize=1)
+def spec() -> dict:
+    version_prop = {"expected_version": {"type": "integer", "minimum": 1}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Financial dispute mediation API",
+            "version": "1.0.0",
+            "description": "Cases, stages and statutory time limits. Authenticate with "
+            "`Authorization: Bearer <token>` (see `mediation token`) or a browser session "
+            "(then send the CSRF token in `X-CSRFToken`). Errors carry a stable `code` and a "
+            "`message` in the language asked for (`Accept-Language` or `?lang=zh|en`).",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/openapi.json": {
+                "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI document"}}}
+            },
+            "/api/deadline": {
+                "get": {
+                    "summary": "Compute a due date for a rule and a start date",
+                    "security": [],
+                    "parameters": [
+                        {"name": "rule", "in": "query", "required": True, "schema": {"type": "string", "example": "CPL-205"}},
+                        {"name": "start", "in": "query", "required": True, "schema": DATE},
+                        {"name": "extension_days", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                        {
+                            "name": "pause",
+                            "in": "query",
+                            "description": "excluded interval FROM/TO, repeatable",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "style": "form",
+                            "explode": True,
+                        },
+                    ],
+                    "responses": {
+                        "200": {"description": "Due date", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DueDate"}}}},
+                        "400": ERROR,
+                        "404": ERROR,
+                    },
+                }
+            },
+            "/api/rules": {"get": {"summary": "Time-limit rules with citations", "responses": {"200": {"description": "Rules"}, "401": ERROR}}},
+            "/api/cases": {
+                "get": {
+                    "summary": "List the cases the caller may see, most urgent first",
+                    "parameters": [
+                        {"name": "stage", "in": "query", "schema": _enum(Stage)},
+                        {"name": "dispute_type", "in": "query", "schema": _enum(DisputeType)},
+                        {"name": "due_before", "in": "query", "schema": DATE},
+                        {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                    ],
+                    "responses": {
+                        "200": {"description": "A page of cases", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseList"}}}},
+                        "400": ERROR,
+                        "401": ERROR,
+                    },
+                },
+                "post": {
+                    "summary": "Register a dispute (登记)",
+                    "requestBody": _body({"$ref": "#/components/schemas/NewCase"}),
+                    "responses": {"201": CASE_RESP, "400": ERROR, "401": ERROR, "403": ERROR},
+                },
+            },
+            "/api/cases/{number}": {
+                "get": {"summary": "One case with parties, clocks and history", "parameters": [NUMBER], "responses": {"200": CASE_RESP, "403": ERROR, "404": ERROR}}
+            },
+            "/api/cases/{number}/events": {
+                "get": {"summary": "The case's recorded events", "parameters": [NUMBER], "responses": {"200": {"description": "Events"}, "403": ERROR, "404": ERROR}}
+            },
+            "/api/cases/{number}/transitions": _action(
+                "Move the case to another stage",
+                {
+                    "type": "object",
+                    "required": ["to"],
+                    "properties": {"to": _enum(Stage), "reason": {"type": "string"}, "on_date": DATE, **version_prop},
+                },
+            ),
+            "/api/cases/{number}/pause": _action(
+                "Pause the clocks that the reason stops",
+                {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {"reason": _enum(PauseReason), "note": {"type": "string"}, "on_date": DATE, **version_prop},
+                },
+            ),
+            "/api/cases/{number}/resume": _action(
+                "Resume paused clocks",
+                {"type": "object", "properties": {"note": {"type": "string"}, "on_date": DATE, **version_prop}},
+            ),
+            "/api/cases/{number}/extensions": _action(
+                "Extend a running time limit",
+                {
+                    "type": "object",
+                    "required": ["rule", "days", "approver", "legal_ground"],
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "days": {"type": "integer", "minimum": 1},
+                        "approver": {"type": "string"},
+                        "legal_ground": {"type": "string"},
+                        **version_prop,
+                    },
+                },
+            ),
+            "/api/scan": {
+                "post": {
+                    "summary": "Mark due-soon and overdue clocks now (administrators)",
+                    "responses": {"200": {"description": "Counts"}, "401": ERROR, "403": ERROR},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {
+                "Error": {
+                    "description": "Error with a stable code",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                        }
+                    },
+                },
+                "Party": {
+                    "type": "object",
+                    "required": ["role", "name"],
+                    "properties": {
+                        "role": _enum(PartyRole),
+                        "kind": _enum(PartyKind),
+                        "name": {"type": "string"},
+                        "id_number": {"type": ["string", "null"]},
+                        "phone": {"type": ["string", "null"]},
+                        "address": {"type": ["string", "null"]},
+                        "agent_name": {"type": ["string", "null"]},
+                        "agent_phone": {"type": ["string", "null"]},
+                    },
+                },
+                "NewCase": {
+                    "type": "object",
+                    "required": ["dispute_type", "request", "parties"],
+                    "properties": {
+                        "dispute_type": _enum(DisputeType),
+                        "channel": _enum(Channel),
+                        "request": {"type": "string"},
+                        "facts": {"type": "string"},
+                        "amount_claimed": {"type": ["string", "number"]},
+                        "received_on": DATE,
+                        "region": {"type": "string"},
+                        "parties": {"type": "array", "minItems": 2, "items": {"$ref": "#/components/schemas/Party"}},
+                    },
+                },
+                "CaseSummary": {
+                    "type": "object",
+                    "properties": {
+                        "number": {"type": "string"},
+                        "stage": _enum(Stage),
+                        "stage_label": {"type": "string"},
+                        "dispute_type": _enum(DisputeType),
+                        "next_due_on": {"type": ["string", "null"], "format": "date"},
+                        "urgency": {"type": "string", "enum": ["none", "ok", "due_soon", "overdue", "unverified"]},
+                        "paused": {"type": "boolean"},
+                        "version": {"type": "integer"},
+                    },
+                },
+                "CaseList": {
+                    "type": "object",
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "cases": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
+                    },
+                },
+                "Clock": {
+                    "type": "object",
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "string", "enum": ["running", "paused", "stopped"]},
+                        "started_on": DATE,
+                        "due_on": {"type": ["string", "null"], "format": "date"},
+                        "calendar_verified": {"type": "boolean"},
+                        "days_left": {"type": ["integer", "null"]},
+                        "paused_days": {"type": "integer"},
+                        "extension_days": {"type": "integer"},
+                        "extensions": {"type": "array", "items": {"type": "object"}},
+                        "citation": {"type": "array", "items": {"type": "object"}},
+                        "counting": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                "Case": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/CaseSummary"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "request": {"type": "string"},
+                                "parties": {"type": "array", "items": {"$ref": "#/components/schemas/Party"}},
+                                "clocks": {"type": "array", "items": {"$ref": "#/components/schemas/Clock"}},
+                                "events": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                    ]
+                },
+                "DueDate": {
+                    "type": "object",
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "start": DATE,
+                        "due": {"type": ["string", "null"], "format": "date"},
+                        "status": {"type": "string", "enum": ["ok", "calendar_unverified"]},
+                        "provisional_due": {"type": ["string", "null"], "format": "date"},
+                        "counting": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    }

@@ -1,0 +1,143 @@
+"""Server-rendered pages: sign-in, the mediator's queue by urgency, one case's clocks and
+timeline, with stage actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash
+
+from mediation.cases import operations, stages
+from mediation.cases.model import Case, Stage, Urgency
+from mediation.cases.service import deadline_context, get_case
+from mediation.deadlines import service as clocks
+from mediation.deadlines.model import PauseReason
+from mediation.errors import UserError
+from mediation.people import access
+from mediation.people.model import User
+from mediation.web import inputs, present
+from mediation.web.setup import current_user, db, today
+
+bp = Blueprint("pages", __name__)
+
+
+def _require_user() -> User:
+    user = current_user()
+    if user is None:
+        abort(redirect(url_for("pages.login", next=request.path)))
+    return user
+
+
+@bp.get("/")
+def index():
+    if current_user() is None:
+        return redirect(url_for("pages.login"))
+    return redirect(url_for("pages.workspace"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        username = (request.form.get("username") or "").strip()
+        user = db().scalar(select(User).where(User.username == username, User.active))
+        if user is not None and check_password_hash(user.password_hash, request.form.get("password") or ""):
+            session.clear()
+            session["user_id"] = user.id
+            nxt = request.args.get("next") or ""
+            # Only local paths: an open redirect would let a link send users elsewhere.
+            if not nxt.startswith("/") or nxt.startswith("//"):
+                nxt = url_for("pages.workspace")
+            return redirect(nxt)
+        error = "login_failed"
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("pages.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code in ("zh", "en"):
+        session["lang"] = code
+    ref = request.referrer or ""
+    return redirect(ref if ref.startswith(request.host_url) else url_for("pages.index"))
+
+
+URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.UNVERIFIED, Urgency.OK, Urgency.NONE]
+
+
+@bp.get("/workspace")
+def workspace():
+    user = _require_user()
+    stage = inputs.parse_enum(Stage, request.args.get("stage"), "stage", required=False)
+    query = access.visible_cases(user).options(selectinload(Case.parties))
+    if stage:
+        query = query.where(Case.stage == stage)
+    else:
+        query = query.where(Case.stage != Stage.CLOSED)
+    rows = db().scalars(query.order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.number).limit(500)).all()
+    rank = {u: i for i, u in enumerate(URGENCY_ORDER)}
+    rows = sorted(rows, key=lambda c: rank[c.urgency])  # stable: due date order within a group
+    cases = [present.case_summary_json(c, user, g.lang) for c in rows]
+    return render_template("workspace.html", cases=cases, stages=list(Stage), stage=stage, today=today())
+
+
+@bp.get("/cases/<number>")
+def case_page(number: str):
+    user = _require_user()
+    case = get_case(db(), user.centre_id, number)
+    access.require_see(user, case)
+    ctx = deadline_context(db(), user.centre, today())
+    data = present.case_json(case, user, clocks.case_clocks(db(), case), ctx, g.lang)
+    can_manage = access.can_see(user, case) and user.is_staff
+    return render_template(
+        "case.html",
+        case=data,
+        next_stages=[s.value for s in stages.allowed_next(case.stage)] if can_manage else [],
+        pause_reasons=[r.value for r in PauseReason],
+        can_manage=can_manage,
+    )
+
+
+@bp.post("/cases/<number>/transition")
+def case_transition(number: str):
+    user = _require_user()
+    session_ = db()
+    case = get_case(session_, user.centre_id, number, for_update=True)
+    target = inputs.parse_enum(Stage, request.form.get("to"), "to")
+    access.require_transition(user, case, target)
+    try:
+        operations.transition(
+            session_, case, user, target, deadline_context(session_, user.centre, today()),
+            reason=request.form.get("reason"),
+            expected_version=inputs.parse_int(request.form.get("version"), "version", required=False),
+        )
+        session_.commit()
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang), "error")
+    return redirect(url_for("pages.case_page", number=number))
+
+
+@bp.post("/cases/<number>/pause")
+def case_pause(number: str):
+    user = _require_user()
+    session_ = db()
+    case = get_case(session_, user.centre_id, number, for_update=True)
+    access.require_manage(user, case)
+    try:
+        if request.form.get("action") == "resume":
+            operations.resume(session_, case, user, deadline_context(session_, user.centre, today()), note=request.form.get("note"))
+        else:
+            reason = inputs.parse_enum(PauseReason, request.form.get("reason"), "reason")
+            operations.pause(session_, case, user, reason, deadline_context(session_, user.centre, today()), note=request.form.get("note"))
+        session_.commit()
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang), "error")
+    return redirect(url_for("pages.case_page", number=number))

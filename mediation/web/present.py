@@ -1,0 +1,140 @@
+"""Turning cases and clocks into JSON-ready dicts, with personal data masked for viewers
+who may not see it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mediation.cases.model import Case, CaseEvent, Party, PartyKind
+from mediation.deadlines.counting import days_left, explain
+from mediation.deadlines.model import Clock, ClockStatus
+from mediation.deadlines.rules import RuleBook
+from mediation.deadlines.service import DeadlineContext, compute_clock
+from mediation.i18n import t
+from mediation.people import access
+from mediation.people.model import User
+
+
+def party_json(party: Party, viewer: User, case: Case) -> dict:
+    full = access.sees_personal_data(viewer, case, party)
+    person = party.kind == PartyKind.PERSON
+    return {
+        "id": party.id,
+        "role": party.role.value,
+        "kind": party.kind.value,
+        "name": party.name if (full or not person) else access.mask_name(party.name),
+        "id_number": party.id_number if full else access.mask_id_number(party.id_number),
+        "phone": party.phone if full else access.mask_phone(party.phone),
+        "address": party.address if full else None,
+        "agent_name": party.agent_name,
+        "agent_phone": party.agent_phone if full else access.mask_phone(party.agent_phone),
+    }
+
+
+def case_summary_json(case: Case, viewer: User, lang: str) -> dict:
+    return {
+        "number": case.number,
+        "stage": case.stage.value,
+        "stage_label": t(f"stage.{case.stage.value}", lang),
+        "dispute_type": case.dispute_type.value,
+        "amount_claimed": str(case.amount_claimed) if case.amount_claimed is not None else None,
+        "channel": case.channel.value,
+        "region": case.region,
+        "received_on": case.received_on.isoformat(),
+        "next_due_on": case.next_due_on.isoformat() if case.next_due_on else None,
+        "urgency": case.urgency.value,
+        "paused": case.paused,
+        "version": case.version,
+        "claimants": [party_json(p, viewer, case)["name"] for p in case.claimants],
+        "respondents": [p.name for p in case.respondents],
+    }
+
+
+def clock_json(clock: Clock, ctx: DeadlineContext, lang: str) -> dict:
+    rule = ctx.rulebook.get(clock.rule_id)
+    result = compute_clock(clock, rule, ctx)
+    paused_days = sum(((p.ended_on or max(ctx.today, p.started_on)) - p.started_on).days for p in clock.pauses)
+    due = clock.due_on
+    left = days_left(due, ctx.today) if due and clock.status != ClockStatus.STOPPED else None
+    return {
+        "id": clock.id,
+        "rule": rule.id,
+        "title": rule.title_en if lang == "en" else rule.title_zh,
+        "status": clock.status.value,
+        "started_on": clock.started_on.isoformat(),
+        "due_on": due.isoformat() if due else None,
+        "calendar_verified": not clock.provisional,
+        "days_left": left,
+        "urgency": clock.urgency.value,
+        "paused_days": paused_days,
+        "pauses": [
+            {
+                "reason": p.reason.value,
+                "note": p.note,
+                "from": p.started_on.isoformat(),
+                "to": p.ended_on.isoformat() if p.ended_on else None,
+            }
+            for p in clock.pauses
+        ],
+        "extension_days": clock.extension_days,
+        "extensions": [
+            {"days": e.days, "approver": e.approver, "legal_ground": e.legal_ground, "at": e.at.isoformat() + "Z"}
+            for e in clock.extensions
+        ],
+        "stopped_on": clock.stopped_on.isoformat() if clock.stopped_on else None,
+        "soft": rule.soft,
+        "citation": [citation_json(rule.citation)],
+        "counting": explain(result, lang),
+    }
+
+
+def event_json(event: CaseEvent, lang: str) -> dict:
+    return {
+        "seq": event.seq,
+        "kind": event.kind.value,
+        "label": t(f"event.{event.kind.value}", lang),
+        "from_stage": event.from_stage.value if event.from_stage else None,
+        "to_stage": event.to_stage.value if event.to_stage else None,
+        "actor": event.actor.display_name if event.actor else None,
+        "at": event.at.isoformat() + "Z",
+        "effective_on": event.effective_on.isoformat() if event.effective_on else None,
+        "reason": event.reason,
+        "data": event.data or {},
+    }
+
+
+def case_json(case: Case, viewer: User, clocks: list[Clock], ctx: DeadlineContext, lang: str) -> dict:
+    out = case_summary_json(case, viewer, lang)
+    out.update(
+        {
+            "request": case.request,
+            "facts": case.facts,
+            "rejection_reason": case.rejection_reason,
+            "parties": [party_json(p, viewer, case) for p in case.parties],
+            "clocks": [clock_json(c, ctx, lang) for c in clocks],
+            "events": [event_json(e, lang) for e in case.events],
+        }
+    )
+    return out
+
+
+def citation_json(c) -> dict:
+    return {"law": c.law, "article": c.article, "quote": c.quote, "document_number": c.document_number}
+
+
+def rule_json(book: RuleBook, rule_id: str, lang: str) -> dict:
+    rule = book.get(rule_id)
+    return {
+        "id": rule.id,
+        "title": rule.title_en if lang == "en" else rule.title_zh,
+        "count": rule.count.n if rule.count else None,
+        "unit": rule.count.unit.value if rule.count else None,
+        "roll": rule.roll,
+        "excludes": sorted(rule.exclude_reasons),
+        "extensions": [e.id for e in rule.extensions],
+        "status": rule.status.value,
+        "promise": rule.promise,
+        "citation": [citation_json(rule.citation)],
+    }
+
+

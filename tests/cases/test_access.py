@@ -1,0 +1,75 @@
+"""Who may see and change which case; personal data masked for others."""
+
+from __future__ import annotations
+
+from tests.conftest import Api, case_payload
+
+BANK = "某人寿保险股份有限公司示范中心支公司"
+
+
+def test_requests_without_a_valid_token_are_refused(app, mediator_api):
+    client = app.test_client()
+    r = client.get("/api/cases")
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
+    r = client.get("/api/cases", headers={"Authorization": "Bearer forged"})
+    assert r.status_code == 401
+
+
+def test_claimant_sees_only_own_cases_and_cannot_move_them_except_withdraw(app, make_user, mediator_api):
+    _, tok = make_user("claimant1", "claimant")
+    _, other_tok = make_user("claimant2", "claimant")
+    mine = Api(app.test_client(), tok).post("/api/cases", json=case_payload())
+    assert mine.status_code == 201
+    number = mine.get_json()["number"]
+    mediator_api.post("/api/cases", json=case_payload())  # someone else's case
+    me = Api(app.test_client(), tok)
+    assert [c["number"] for c in me.get("/api/cases").get_json()["cases"]] == [number]
+    other = Api(app.test_client(), other_tok)
+    r = other.get(f"/api/cases/{number}")
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    assert me.post(f"/api/cases/{number}/transitions", json={"to": "accepted"}).status_code == 403
+    assert me.post(f"/api/cases/{number}/pause", json={"reason": "appraisal"}).status_code == 403
+    r = me.post(f"/api/cases/{number}/transitions", json={"to": "withdrawn", "reason": "已自行和解"})
+    assert r.status_code == 200 and r.get_json()["stage"] == "withdrawn"
+
+
+def test_institution_sees_its_cases_with_the_claimants_personal_data_masked(app, make_user, mediator_api):
+    _, tok = make_user("insurer", "institution", institution=BANK)
+    theirs = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
+    other = case_payload()
+    other["parties"][1]["name"] = "另一家银行"
+    mediator_api.post("/api/cases", json=other)
+    bank = Api(app.test_client(), tok)
+    listing = bank.get("/api/cases").get_json()
+    assert [c["number"] for c in listing["cases"]] == [theirs]
+    assert listing["cases"][0]["claimants"] == ["王*英"]
+    case = bank.get(f"/api/cases/{theirs}").get_json()
+    claimant = case["parties"][0]
+    assert claimant["name"] == "王*英"
+    assert claimant["id_number"] == "4101**********1234"
+    assert claimant["phone"] == "138****5678"
+    assert claimant["address"] is None
+    assert case["parties"][1]["name"] == BANK  # institutions are not masked
+
+
+def test_browser_session_needs_csrf_token_for_api_writes(app, make_user, mediator_api):
+    make_user("web", "mediator", password="s3cret-pass")
+    number = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
+    client = app.test_client()
+    page = client.get("/login")
+    import re
+
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    r = client.post("/login", data={"username": "web", "password": "s3cret-pass", "csrf_token": token})
+    assert r.status_code == 302
+    r = client.post(f"/api/cases/{number}/transitions", json={"to": "accepted"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "csrf"
+    r = client.post(f"/api/cases/{number}/transitions", json={"to": "accepted"}, headers={"X-CSRFToken": token})
+    assert r.status_code == 200
+
+
+def test_login_form_without_csrf_token_is_refused(app, make_user):
+    make_user("web2", "mediator", password="s3cret-pass")
+    r = app.test_client().post("/login", data={"username": "web2", "password": "s3cret-pass"})
+    assert r.status_code == 400
+    assert "表单已过期" in r.get_data(as_text=True)

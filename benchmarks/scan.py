@@ -54,7 +54,11 @@ def populate(engine, n: int) -> float:
     params = {"base": TODAY - timedelta(days=60), "now": datetime(2026, 1, 1)}
     t0 = time.perf_counter()
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO centres (id, code, name, rule_set, warning_days) VALUES (1, 'B', 'bench', 'default', 3)"))
+        conn.execute(
+            text(
+                "INSERT INTO centres (id, code, name, rule_set, warning_days) VALUES (1, 'B', 'bench', 'default', 3)"
+            )
+        )
         conn.execute(text(CASES_SQL.format(due_expr=due, series=series)), params)
         conn.execute(text(CLOCKS_SQL.format(due_expr=due, warn_expr=warn, series=series)), params)
     if dialect == "postgresql":
@@ -85,11 +89,17 @@ def bench_database(label: str, url: str, n: int, make_engine) -> None:
     took = populate(engine, n)
     print(f"scan[{label}]: generated {n} open cases with running clocks in {took:.1f} s")
     secs, over, soon = timed_scan(engine, TODAY)
-    print(f"scan[{label}] cold (nothing marked yet): {secs:.2f} s over {n} cases; {over} newly overdue, {soon} newly due soon")
+    print(
+        f"scan[{label}] cold (nothing marked yet): {secs:.2f} s over {n} cases; {over} newly overdue, {soon} newly due soon"
+    )
     secs, over, soon = timed_scan(engine, TODAY + timedelta(days=1))
-    print(f"scan[{label}] daily (marked yesterday): {secs:.2f} s over {n} cases; {over} newly overdue, {soon} newly due soon")
+    print(
+        f"scan[{label}] daily (marked yesterday): {secs:.2f} s over {n} cases; {over} newly overdue, {soon} newly due soon"
+    )
     secs, over, soon = timed_scan(engine, TODAY + timedelta(days=1))
-    print(f"scan[{label}] repeat (nothing changed, baseline): {secs:.2f} s; {over} newly overdue, {soon} newly due soon")
+    print(
+        f"scan[{label}] repeat (nothing changed, baseline): {secs:.2f} s; {over} newly overdue, {soon} newly due soon"
+    )
     engine.dispose()
 
 
@@ -111,7 +121,9 @@ def run(n: int, pg_url: str | None) -> None:
         return
     try:
         sep = "&" if "?" in pg_url else "?"
-        bench_database("postgresql", f"{pg_url}{sep}options=-csearch_path%3D{schema}", n, make_engine)
+        bench_database(
+            "postgresql", f"{pg_url}{sep}options=-csearch_path%3D{schema}", n, make_engine
+        )
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

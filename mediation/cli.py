@@ -88,7 +88,9 @@ def holidays_list(year: int) -> None:
         verified, days = year_summary(s, year)
     click.echo(f"{year}: {'verified' if verified else 'CALENDAR UNVERIFIED'}")
     for day, workday, name in days:
-        click.echo(f"{day.isoformat()}  {'上班 workday' if workday else '放假 day off'}  {name or ''}")
+        click.echo(
+            f"{day.isoformat()}  {'上班 workday' if workday else '放假 day off'}  {name or ''}"
+        )
 
 
 @click.command("deadline")
@@ -99,7 +101,14 @@ def holidays_list(year: int) -> None:
 @click.option("--restart-on", default=None, help="NFRA Art 18 ¶3: the date new facts arrived.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
 @with_appcontext
-def deadline(rule: str, start: str, pauses: tuple[str, ...], extension_days: int, restart_on: str | None, lang: str) -> None:
+def deadline(
+    rule: str,
+    start: str,
+    pauses: tuple[str, ...],
+    extension_days: int,
+    restart_on: str | None,
+    lang: str,
+) -> None:
     """Compute the due date of RULE for an event on START (YYYY-MM-DD)."""
     from mediation.cases.service import rulebook
     from mediation.deadlines.counting import CountingError, compute_due, explain
@@ -110,7 +119,9 @@ def deadline(rule: str, start: str, pauses: tuple[str, ...], extension_days: int
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise click.BadParameter(f"“{value}”不是有效日期 / not a date (YYYY-MM-DD)", param_hint=what) from None
+            raise click.BadParameter(
+                f"“{value}”不是有效日期 / not a date (YYYY-MM-DD)", param_hint=what
+            ) from None
 
     try:
         r = rulebook(tuple(current_app.config["EXTRA_RULE_DIRS"])).get(rule)
@@ -124,7 +135,11 @@ def deadline(rule: str, start: str, pauses: tuple[str, ...], extension_days: int
         calendar = load_calendar(s)
     try:
         result = compute_due(
-            r, parse(start, "START"), calendar, pauses=intervals, extension_days=extension_days,
+            r,
+            parse(start, "START"),
+            calendar,
+            pauses=intervals,
+            extension_days=extension_days,
             restart_on=parse(restart_on, "--restart-on") if restart_on else None,
         )
     except CountingError as exc:
@@ -132,7 +147,9 @@ def deadline(rule: str, start: str, pauses: tuple[str, ...], extension_days: int
     if result.verified:
         click.echo(f"{r.id}: due {result.due.isoformat()}")
     else:
-        click.echo(f"{r.id}: CALENDAR_UNVERIFIED (provisional {result.provisional_due.isoformat()})")
+        click.echo(
+            f"{r.id}: CALENDAR_UNVERIFIED (provisional {result.provisional_due.isoformat()})"
+        )
     for line in explain(result, lang):
         click.echo(f"  - {line}")
     click.echo(f"  {r.citation.law} {r.citation.article}: {r.citation.quote}")
@@ -148,7 +165,9 @@ def scan(today_: str | None) -> None:
     day = date.fromisoformat(today_) if today_ else _today()
     with session_scope(_factory()) as s:
         result = run_scan(s, day)
-    click.echo(f"scan {day.isoformat()}: {result.newly_overdue} newly overdue, {result.newly_due_soon} newly due soon")
+    click.echo(
+        f"scan {day.isoformat()}: {result.newly_overdue} newly overdue, {result.newly_due_soon} newly due soon"
+    )
 
 
 @click.group("user")
@@ -159,11 +178,17 @@ def user_group() -> None:
 @user_group.command("create")
 @click.argument("username")
 @click.option("--name", "display_name", required=True)
-@click.option("--role", type=click.Choice(["admin", "mediator", "claimant", "institution", "court"]), required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "mediator", "claimant", "institution", "court"]),
+    required=True,
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--institution", default=None)
 @with_appcontext
-def user_create(username: str, display_name: str, role: str, password: str, institution: str | None) -> None:
+def user_create(
+    username: str, display_name: str, role: str, password: str, institution: str | None
+) -> None:
     from mediation.people.model import Role, User
     from mediation.people.setup import ensure_centre
 
@@ -171,8 +196,16 @@ def user_create(username: str, display_name: str, role: str, password: str, inst
         centre = ensure_centre(s, current_app.config)
         if s.scalar(select(User).where(User.username == username)):
             raise click.ClickException(f"用户已存在 / user exists: {username}")
-        s.add(User(centre_id=centre.id, username=username, display_name=display_name, role=Role(role),
-                   password_hash=generate_password_hash(password), institution_name=institution))
+        s.add(
+            User(
+                centre_id=centre.id,
+                username=username,
+                display_name=display_name,
+                role=Role(role),
+                password_hash=generate_password_hash(password),
+                institution_name=institution,
+            )
+        )
     click.echo(f"created {username}")
 
 

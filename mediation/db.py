@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-
-import enum
 
 from sqlalchemy import Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Engine

@@ -80,7 +80,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日期“{value}”超出允许范围（{low} 至 {high}）。",
         "The date '{value}' is out of range ({low} to {high}).",
     ),
-    "error.invalid_date": ("“{value}”不是有效日期（格式 YYYY-MM-DD）。", "'{value}' is not a valid date (YYYY-MM-DD)."),
+    "error.invalid_date": (
+        "“{value}”不是有效日期（格式 YYYY-MM-DD）。",
+        "'{value}' is not a valid date (YYYY-MM-DD).",
+    ),
     "error.case_closed": ("案件已结案，不能再操作。", "The case is closed; no further actions."),
     "error.already_paused": ("案件已中止计时。", "The case clocks are already paused."),
     "error.not_paused": ("案件没有中止计时。", "The case clocks are not paused."),
@@ -88,14 +91,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有可因“{reason}”中止的正在计算的期限。",
         "No running time limit can be paused for '{reason}'.",
     ),
-    "error.no_clock": ("案件没有正在计算的期限“{rule}”。", "The case has no running time limit '{rule}'."),
+    "error.no_clock": (
+        "案件没有正在计算的期限“{rule}”。",
+        "The case has no running time limit '{rule}'.",
+    ),
     "error.extension_not_allowed": (
         "规则“{rule}”不允许延长，或超出可延长的天数（最多还可延长 {max} 日）。",
         "Rule '{rule}' allows no such extension (at most {max} more days).",
     ),
     "error.counting": ("期限无法计算：{detail}", "The time limit cannot be computed: {detail}"),
-    "error.bad_schedule": ("节假日安排文件有误：{detail}", "The holiday schedule file is invalid: {detail}"),
-    "error.csrf": ("表单已过期，请刷新页面后重试。", "The form expired; reload the page and try again."),
+    "error.bad_schedule": (
+        "节假日安排文件有误：{detail}",
+        "The holiday schedule file is invalid: {detail}",
+    ),
+    "error.csrf": (
+        "表单已过期，请刷新页面后重试。",
+        "The form expired; reload the page and try again.",
+    ),
     "error.login_failed": ("用户名或密码错误。", "Wrong user name or password."),
     "error.too_large": ("上传内容过大。", "The upload is too large."),
     "error.method_not_allowed": ("不支持此请求方法。", "This method is not allowed here."),

@@ -2,4 +2,5 @@
 
 from mediation.cases import model as cases_model  # noqa: F401
 from mediation.deadlines import model as deadlines_model  # noqa: F401
+from mediation.evidence import model as evidence_model  # noqa: F401
 from mediation.people import model as people_model  # noqa: F401

@@ -119,13 +119,19 @@ def make_user(app):
     from mediation.people.model import Centre, Role, User
     from mediation.web.setup import token_hash
 
-    def make(username: str, role: str, *, institution: str | None = None, password: str = "pw-" + "x" * 8):
+    def make(
+        username: str, role: str, *, institution: str | None = None, password: str = "pw-" + "x" * 8
+    ):
         token = secrets.token_urlsafe(16)
         with session_scope(app.extensions["mediation.sessionmaker"]) as s:
             centre = s.query(Centre).filter_by(code=app.config["CENTRE_CODE"]).one()
             user = User(
-                centre_id=centre.id, username=username, display_name=username, role=Role(role),
-                password_hash=generate_password_hash(password), api_token_hash=token_hash(token),
+                centre_id=centre.id,
+                username=username,
+                display_name=username,
+                role=Role(role),
+                password_hash=generate_password_hash(password),
+                api_token_hash=token_hash(token),
                 institution_name=institution,
             )
             s.add(user)
@@ -158,8 +164,19 @@ def case_payload(**overrides) -> dict:
         "received_on": "2026-03-02",
         "region": "城关镇",
         "parties": [
-            {"role": "claimant", "kind": "person", "name": "王秀英", "id_number": "410102195203041234", "phone": "13812345678"},
-            {"role": "respondent", "kind": "institution", "name": "某人寿保险股份有限公司示范中心支公司", "agent_name": "刘专员"},
+            {
+                "role": "claimant",
+                "kind": "person",
+                "name": "王秀英",
+                "id_number": "410102195203041234",
+                "phone": "13812345678",
+            },
+            {
+                "role": "respondent",
+                "kind": "institution",
+                "name": "某人寿保险股份有限公司示范中心支公司",
+                "agent_name": "刘专员",
+            },
         ],
     }
     body.update(overrides)

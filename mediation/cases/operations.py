@@ -142,7 +142,12 @@ def create_case(
         data={"number": case.number, "dispute_type": data.dispute_type.value},
     )
     clocks.on_stage_entered(
-        session, case, Stage.INTAKE, data.received_on, ctx, _event_adder(session, case, actor, data.received_on)
+        session,
+        case,
+        Stage.INTAKE,
+        data.received_on,
+        ctx,
+        _event_adder(session, case, actor, data.received_on),
     )
     return case
 
@@ -191,8 +196,18 @@ def transition(
         to_stage=target,
         effective_on=on_date,
     )
-    clocks.on_stage_entered(session, case, target, on_date, ctx, _event_adder(session, case, actor, on_date))
+    clocks.on_stage_entered(
+        session, case, target, on_date, ctx, _event_adder(session, case, actor, on_date)
+    )
     return event
+
+
+def _settle(
+    session: Session, case: Case, actor: User | None, on_date: date, ctx, open_clocks: list[Clock]
+) -> None:
+    """After a change: record clocks that became due soon or overdue, update the queue fields."""
+    clocks.escalate(open_clocks, ctx, _event_adder(session, case, actor, on_date))
+    clocks.refresh_case_summary(case, open_clocks)
 
 
 def _open_clocks(session: Session, case: Case) -> list[Clock]:
@@ -229,17 +244,27 @@ def pause(
         if clock.due_on and on_date > clock.due_on and not clock.provisional:
             # TIME_LIMITS §2.7: a pause must start on or before the end of the period.
             continue
-        clock.pauses.append(ClockPause(reason=reason, note=note, started_on=on_date, actor_id=actor.id if actor else None))
+        clock.pauses.append(
+            ClockPause(
+                reason=reason, note=note, started_on=on_date, actor_id=actor.id if actor else None
+            )
+        )
         clock.status = ClockStatus.PAUSED
         clocks.refresh_clock(clock, ctx)
         paused.append(clock.rule_id)
     if not paused:
         raise UserError("no_pausable_clock", status=409, reason=reason.value)
-    clocks.refresh_case_summary(case, open_clocks)
-    return add_event(
-        session, case, EventKind.PAUSE, actor, reason=note, effective_on=on_date,
+    event = add_event(
+        session,
+        case,
+        EventKind.PAUSE,
+        actor,
+        reason=note,
+        effective_on=on_date,
         data={"reason": reason.value, "rules": paused},
     )
+    _settle(session, case, actor, on_date, ctx, open_clocks)
+    return event
 
 
 def resume(
@@ -262,17 +287,28 @@ def resume(
         for p in clock.pauses:
             if p.ended_on is None:
                 if on_date < p.started_on:
-                    raise UserError("invalid_field", field="on_date", detail=f"< {p.started_on.isoformat()}")
+                    raise UserError(
+                        "invalid_field", field="on_date", detail=f"< {p.started_on.isoformat()}"
+                    )
                 p.ended_on = on_date
         clock.status = ClockStatus.RUNNING
         clocks.refresh_clock(clock, ctx)
-        resumed.append({"rule": clock.rule_id, "due_on": clock.due_on.isoformat() if clock.due_on else None})
+        resumed.append(
+            {"rule": clock.rule_id, "due_on": clock.due_on.isoformat() if clock.due_on else None}
+        )
     if not resumed:
         raise UserError("not_paused", status=409)
-    clocks.refresh_case_summary(case, open_clocks)
-    return add_event(
-        session, case, EventKind.RESUME, actor, reason=note, effective_on=on_date, data={"clocks": resumed}
+    event = add_event(
+        session,
+        case,
+        EventKind.RESUME,
+        actor,
+        reason=note,
+        effective_on=on_date,
+        data={"clocks": resumed},
     )
+    _settle(session, case, actor, on_date, ctx, open_clocks)
+    return event
 
 
 def _extension_room(rule: Rule, clock: Clock) -> int | None:
@@ -324,20 +360,36 @@ def extend(
     before = clock.due_on
     clock.extension_days += days
     clock.extensions.append(
-        Extension(days=days, approver=approver.strip(), legal_ground=legal_ground.strip(), actor_id=actor.id if actor else None, at=utcnow())
+        Extension(
+            days=days,
+            approver=approver.strip(),
+            legal_ground=legal_ground.strip(),
+            actor_id=actor.id if actor else None,
+            at=utcnow(),
+        )
     )
     clocks.refresh_clock(clock, ctx)
-    clocks.refresh_case_summary(case, _open_clocks(session, case))
-    return add_event(
-        session, case, EventKind.EXTENSION, actor, reason=legal_ground.strip(), effective_on=ctx.today,
+    event = add_event(
+        session,
+        case,
+        EventKind.EXTENSION,
+        actor,
+        reason=legal_ground.strip(),
+        effective_on=ctx.today,
         data={
-            "rule": rule.id, "days": days, "approver": approver.strip(),
+            "rule": rule.id,
+            "days": days,
+            "approver": approver.strip(),
             "due_before": before.isoformat() if before else None,
             "due_after": clock.due_on.isoformat() if clock.due_on else None,
         },
     )
+    _settle(session, case, actor, ctx.today, ctx, _open_clocks(session, case))
+    return event
 
 
 def assign_mediator(session: Session, case: Case, actor: User | None, mediator: User) -> CaseEvent:
     case.mediator_id = mediator.id
-    return add_event(session, case, EventKind.MEDIATOR_ASSIGNED, actor, data={"mediator_id": mediator.id})
+    return add_event(
+        session, case, EventKind.MEDIATOR_ASSIGNED, actor, data={"mediator_id": mediator.id}
+    )

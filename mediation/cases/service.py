@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mediation.cases.model import Case
-from mediation.deadlines.rules import RuleBook, RuleSet, UnknownRuleSet, load_rule_set, load_rulebook
+from mediation.deadlines.rules import (
+    RuleBook,
+    RuleSet,
+    UnknownRuleSet,
+    load_rule_set,
+    load_rulebook,
+)
 from mediation.deadlines.service import DeadlineContext, load_calendar
 from mediation.errors import NotFound, UserError
 from mediation.people.model import Centre

@@ -130,7 +130,7 @@ class WorkCalendar:
 
     def __repr__(self) -> str:
         extra = sorted(self._verified_years - self._package_years)
-        return f"WorkCalendar(overrides={len(self._days) - len(_package_days())}, extra_verified_years={extra})"
+        return f"<WorkCalendar extra_verified_years={extra}>"
 
 
 @cache
@@ -175,7 +175,9 @@ def _parse_day(value: object, where: str) -> date:
             return date.fromisoformat(value.strip())
         except ValueError as exc:
             raise ScheduleError(f"{where}: {value!r} is not a valid date ({exc})") from None
-    raise ScheduleError(f"{where}: {value!r} is not a date YYYY-MM-DD or range YYYY-MM-DD..YYYY-MM-DD")
+    raise ScheduleError(
+        f"{where}: {value!r} is not a date YYYY-MM-DD or range YYYY-MM-DD..YYYY-MM-DD"
+    )
 
 
 def _expand(entry: object, where: str) -> list[date]:
@@ -254,9 +256,7 @@ def parse_schedule(text_or_path: str | os.PathLike[str]) -> Schedule:
             for entry in entries:
                 for day in _expand(entry, f"{where} {key}"):
                     if day.year != year:
-                        raise ScheduleError(
-                            f"{where} {key}: {day.isoformat()} is not in {year}"
-                        )
+                        raise ScheduleError(f"{where} {key}: {day.isoformat()} is not in {year}")
                     if day in days and days[day] != workday:
                         raise ScheduleError(
                             f"{where} {key}: {day.isoformat()} is listed both as a day off "

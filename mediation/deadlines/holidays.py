@@ -43,7 +43,9 @@ def year_summary(session: Session, year: int) -> tuple[bool, list[tuple[date, bo
     calendar = load_calendar(session)
     names = {
         o.day: o.name
-        for o in session.scalars(select(HolidayOverride).where(extract("year", HolidayOverride.day) == year))
+        for o in session.scalars(
+            select(HolidayOverride).where(extract("year", HolidayOverride.day) == year)
+        )
     }
     days = []
     d = date(year, 1, 1)

@@ -109,7 +109,9 @@ class UnknownRule(LookupError):
 class UnknownRuleSet(LookupError):
     def __init__(self, name: str, known: Iterable[str] = ()):
         known_text = ", ".join(known)
-        super().__init__(f"unknown rule set {name!r}" + (f" (known: {known_text})" if known_text else ""))
+        super().__init__(
+            f"unknown rule set {name!r}" + (f" (known: {known_text})" if known_text else "")
+        )
         self.name = name
 
 
@@ -382,15 +384,21 @@ _RULE_KEYS = (
     "pauses",
     "pause_reason",
 )
-_EXTENSION_LENGTHS = ("add_days", "add_months", "total_days", "unlimited_by_consent", "length_unspecified")
+_EXTENSION_LENGTHS = (
+    "add_days",
+    "add_months",
+    "total_days",
+    "unlimited_by_consent",
+    "length_unspecified",
+)
 
 
 def _parse_rule(reader: _Reader, source: dict[str, Any]) -> Rule:
-    reader.check_keys(_RULE_KEYS)
     rule_id = reader.req_text("id")
     if rule_id != rule_id.upper() or " " in rule_id:
         reader.fail("id", f"{rule_id!r} must be upper case without spaces")
     reader.where = f"rule {rule_id}"
+    reader.check_keys(_RULE_KEYS)
 
     kind_text = reader.data.get("kind", "period")
     try:
@@ -432,7 +440,9 @@ def _parse_rule(reader: _Reader, source: dict[str, Any]) -> Rule:
             reader.fail("pauses", "a pause rule must name the rules it pauses")
         pause_reason = reader.req_text("pause_reason")
         if pause_reason not in PAUSE_REASONS:
-            reader.fail("pause_reason", f"{pause_reason!r} is not one of {', '.join(PAUSE_REASONS)}")
+            reader.fail(
+                "pause_reason", f"{pause_reason!r} is not one of {', '.join(PAUSE_REASONS)}"
+            )
 
     excludes: list[Exclusion] = []
     raw_excludes = reader.data.get("excludes") or []
@@ -509,7 +519,9 @@ def _parse_rule(reader: _Reader, source: dict[str, Any]) -> Rule:
     note_zh, note_en = _bilingual(reader, "note", required=False)
     modelled_on = reader.text_list("modelled_on")
     if source["promise"] and not modelled_on:
-        reader.fail("modelled_on", "a centre promise must name the statutory rule it is modelled on")
+        reader.fail(
+            "modelled_on", "a centre promise must name the statutory rule it is modelled on"
+        )
 
     return Rule(
         id=rule_id,
@@ -575,7 +587,9 @@ def _parse_rule_file(path: Path) -> tuple[Source, list[Rule], list[tuple[_Reader
         _parse_rule(_Reader(item, path, f"rules[{index}]"), source)
         for index, item in enumerate(raw_rules)
     ]
-    aliases = [(_Reader(item, path, f"aliases[{index}]"), source) for index, item in enumerate(raw_aliases)]
+    aliases = [
+        (_Reader(item, path, f"aliases[{index}]"), source) for index, item in enumerate(raw_aliases)
+    ]
     ids = tuple(r.id for r in rules) + tuple(str(a.data.get("id")) for a, _ in aliases)
     return (
         Source(
@@ -596,7 +610,9 @@ def _parse_rule_file(path: Path) -> tuple[Source, list[Rule], list[tuple[_Reader
 
 
 def _resolve_alias(reader: _Reader, source: dict[str, Any], target: Rule) -> Rule:
-    reader.check_keys(("id", "of", "title_zh", "title_en", "start_event", "status", "status_note", "citation"))
+    reader.check_keys(
+        ("id", "of", "title_zh", "title_en", "start_event", "status", "status_note", "citation")
+    )
     alias_id = reader.req_text("id")
     start_zh, start_en = _bilingual(reader, "start_event", required=False)
     status = target.status
@@ -604,7 +620,9 @@ def _resolve_alias(reader: _Reader, source: dict[str, Any], target: Rule) -> Rul
         try:
             status = RuleStatus(reader.data["status"])
         except ValueError:
-            reader.fail("status", f"{reader.data['status']!r} is not one of {', '.join(RuleStatus)}")
+            reader.fail(
+                "status", f"{reader.data['status']!r} is not one of {', '.join(RuleStatus)}"
+            )
     citation_reader = reader.child("citation", f"alias {alias_id}: citation")
     citation_reader.check_keys(_CITATION_KEYS)
     citation = _citation(citation_reader, source)
@@ -660,13 +678,14 @@ def _build_rulebook(directories: Sequence[Path]) -> RuleBook:
         rules[alias.id] = alias
 
     for rule in rules.values():
-        for other in rule.pauses + rule.modelled_on:
-            if other not in rules:
-                raise RuleFileError(
-                    f"{origin[rule.id]}: rule {rule.id}: refers to unknown rule {other}",
-                    origin[rule.id],
-                    "pauses" if other in rule.pauses else "modelled_on",
-                )
+        for field, others in (("pauses", rule.pauses), ("modelled_on", rule.modelled_on)):
+            for other in others:
+                if other not in rules:
+                    raise RuleFileError(
+                        f"{origin[rule.id]}: rule {rule.id}: field '{field}': unknown rule {other}",
+                        origin[rule.id],
+                        field,
+                    )
     return RuleBook(rules.values(), sources)
 
 

@@ -4,7 +4,7 @@ Runs inside the caller's transaction; never commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +18,6 @@ from mediation.deadlines.counting import CountingError, DueDate, compute_due
 from mediation.deadlines.model import (
     CalendarYear,
     Clock,
-    ClockPause,
     ClockStatus,
     DayKind,
     HolidayOverride,
@@ -83,16 +82,43 @@ def urgency_for(due: date | None, provisional: bool, warn_on: date | None, today
     return Urgency.UNVERIFIED if provisional else Urgency.OK
 
 
-def refresh_clock(clock: Clock, ctx: DeadlineContext) -> DueDate:
+def refresh_clock(clock: Clock, ctx: DeadlineContext, record=None) -> DueDate:
+    """Recompute the clock's due date with its pauses and extensions so far.
+
+    An urgency that rises (to due soon or overdue) is an event on the case: `record(kind,
+    rule_id)` writes it now; without `record` the rise is left to the scan, which records it."""
     result = compute_clock(clock, ctx.rulebook.get(clock.rule_id), ctx)
     clock.due_on = result.due or result.provisional_due
     clock.provisional = not result.verified
     clock.warn_on = clock.due_on - timedelta(days=clock.warn_days)
     if clock.status == ClockStatus.STOPPED:
         clock.urgency = Urgency.NONE
-    else:
-        clock.urgency = urgency_for(clock.due_on, clock.provisional, clock.warn_on, ctx.today)
+        return result
+    level = urgency_for(clock.due_on, clock.provisional, clock.warn_on, ctx.today)
+    previous = clock.urgency or Urgency.OK
+    if (
+        level in (Urgency.DUE_SOON, Urgency.OVERDUE)
+        and URGENCY_RANK[level] > URGENCY_RANK[previous]
+    ):
+        if record is None:
+            level = Urgency.UNVERIFIED if clock.provisional else Urgency.OK
+        else:
+            record(
+                EventKind.OVERDUE if level == Urgency.OVERDUE else EventKind.DUE_SOON, clock.rule_id
+            )
+    clock.urgency = level
     return result
+
+
+def escalate(clocks: Iterable[Clock], ctx: DeadlineContext, add_event) -> None:
+    """Recompute running clocks and record on the case any that became due soon or overdue."""
+
+    def record(kind: EventKind, rule_id: str) -> None:
+        add_event(kind, data={"rule": rule_id}, reason=rule_id)
+
+    for clock in clocks:
+        if clock.status != ClockStatus.STOPPED:
+            refresh_clock(clock, ctx, record)
 
 
 def refresh_case_summary(case: Case, clocks: Iterable[Clock]) -> None:
@@ -100,17 +126,17 @@ def refresh_case_summary(case: Case, clocks: Iterable[Clock]) -> None:
     running = [c for c in clocks if c.status != ClockStatus.STOPPED]
     case.paused = any(c.status == ClockStatus.PAUSED for c in running)
     case.next_due_on = min((c.due_on for c in running if c.due_on), default=None)
-    case.urgency = max((c.urgency for c in running), key=URGENCY_RANK.__getitem__, default=Urgency.NONE)
+    case.urgency = max(
+        (c.urgency for c in running), key=URGENCY_RANK.__getitem__, default=Urgency.NONE
+    )
 
 
 def binding_for(rule_set: RuleSet, rule_id: str):
-    return next((b for b in rule_set.clocks if b.rule == rule_id), None)
+    return next((b for b in rule_set.clocks if b.rule_id == rule_id), None)
 
 
 def case_clocks(session: Session, case: Case) -> list[Clock]:
-    return list(
-        session.scalars(select(Clock).where(Clock.case_id == case.id).order_by(Clock.id))
-    )
+    return list(session.scalars(select(Clock).where(Clock.case_id == case.id).order_by(Clock.id)))
 
 
 def on_stage_entered(
@@ -137,21 +163,26 @@ def on_stage_entered(
             refresh_clock(clock, ctx)
             add_event(
                 EventKind.CLOCK_STOPPED,
-                data={"rule": clock.rule_id, "due_on": _iso(clock.due_on), "met": clock.due_on is not None and on_date <= clock.due_on},
+                data={
+                    "rule": clock.rule_id,
+                    "due_on": _iso(clock.due_on),
+                    "met": clock.due_on is not None and on_date <= clock.due_on,
+                },
             )
     for binding in ctx.rule_set.clocks:
         if binding.starts_on != stage.value:
             continue
         clock = Clock(
             case_id=case.id,
-            rule_id=binding.rule,
+            rule_id=binding.rule_id,
             started_on=on_date,
             status=ClockStatus.RUNNING,
+            extension_days=0,
             warn_days=binding.warn_days if binding.warn_days is not None else ctx.warning_days,
         )
         session.add(clock)
-        refresh_clock(clock, ctx)
         clocks.append(clock)
+        refresh_clock(clock, ctx)
         add_event(
             EventKind.CLOCK_STARTED,
             data={
@@ -160,6 +191,7 @@ def on_stage_entered(
                 "calendar_verified": not clock.provisional,
             },
         )
+    escalate(clocks, ctx, add_event)
     refresh_case_summary(case, clocks)
     return clocks
 
@@ -214,17 +246,17 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
             literal(today, Date).label("effective_on"),
             changed.c.rule_id,
         ).join(Case, Case.id == changed.c.case_id)
-        result = session.execute(
+        session.execute(
             insert(CaseEvent).from_select(
                 ["case_id", "seq", "kind", "at", "effective_on", "reason"], event_rows
             )
         )
-        counts[target] = result.rowcount or 0
-        if not counts[target]:
-            continue
         changed_ids = select(Clock.case_id).where(Clock.status == ClockStatus.RUNNING, condition)
-        escalate = [Urgency.OVERDUE] if target == Urgency.OVERDUE else [Urgency.OVERDUE, Urgency.DUE_SOON]
-        session.execute(
+        escalate = (
+            [Urgency.OVERDUE] if target == Urgency.OVERDUE else [Urgency.OVERDUE, Urgency.DUE_SOON]
+        )
+        # INSERT ... SELECT reports no row count on every driver; the UPDATE does.
+        counts[target] = session.execute(
             update(Case)
             .where(Case.id.in_(changed_ids))
             .values(
@@ -233,7 +265,9 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
                 urgency=sql_case((Case.urgency.in_(escalate), Case.urgency), else_=target.value),
             )
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
+        if not counts[target]:
+            continue
         session.execute(
             update(Clock)
             .where(Clock.status == ClockStatus.RUNNING, condition)
@@ -241,11 +275,3 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
             .execution_options(synchronize_session=False)
         )
     return ScanResult(today, counts.get(Urgency.OVERDUE, 0), counts.get(Urgency.DUE_SOON, 0))
-
-
-def due_clocks(session: Session, case_ids: Sequence[int]) -> dict[int, list[Clock]]:
-    rows = session.scalars(select(Clock).where(Clock.case_id.in_(case_ids)).order_by(Clock.id))
-    out: dict[int, list[Clock]] = {}
-    for clock in rows:
-        out.setdefault(clock.case_id, []).append(clock)
-    return out

@@ -44,7 +44,9 @@ def can_see(user: User, case: Case) -> bool:
     if user.role == Role.INSTITUTION:
         return any(
             p.role == PartyRole.RESPONDENT
-            and (p.user_id == user.id or (user.institution_name and p.name == user.institution_name))
+            and (
+                p.user_id == user.id or (user.institution_name and p.name == user.institution_name)
+            )
             for p in case.parties
         )
     if user.role == Role.COURT:

@@ -79,7 +79,12 @@ def deadline():
     [&pause=2025-06-06/2025-06-15 ...]."""
     rule = _rule(request.args.get("rule", ""))
     start = inputs.parse_date(request.args.get("start"), "start")
-    extension_days = inputs.parse_int(request.args.get("extension_days"), "extension_days", required=False, low=0, high=3650) or 0
+    extension_days = (
+        inputs.parse_int(
+            request.args.get("extension_days"), "extension_days", required=False, low=0, high=3650
+        )
+        or 0
+    )
     pauses = []
     for raw in request.args.getlist("pause"):
         a, _, b = raw.partition("/")
@@ -87,7 +92,9 @@ def deadline():
     from mediation.deadlines.service import load_calendar
 
     try:
-        result = compute_due(rule, start, load_calendar(db()), pauses=pauses, extension_days=extension_days)
+        result = compute_due(
+            rule, start, load_calendar(db()), pauses=pauses, extension_days=extension_days
+        )
     except CountingError as exc:
         raise UserError("counting", detail=str(exc)) from None
     return jsonify(
@@ -96,7 +103,9 @@ def deadline():
             "start": start.isoformat(),
             "due": result.due.isoformat() if result.due else None,
             "status": "ok" if result.verified else "calendar_unverified",
-            "provisional_due": result.provisional_due.isoformat() if result.provisional_due else None,
+            "provisional_due": result.provisional_due.isoformat()
+            if result.provisional_due
+            else None,
             "counting": explain(result, g.lang),
             "rule_detail": present.rule_json(rulebook(tuple(_extra_dirs())), rule.id, g.lang),
         }
@@ -117,11 +126,17 @@ def _parse_party(raw: object, index: int) -> operations.PartyInput:
         role=inputs.parse_enum(PartyRole, raw.get("role"), f + "role"),
         kind=inputs.parse_enum(PartyKind, raw.get("kind", "person"), f + "kind"),
         name=inputs.parse_text(raw.get("name"), f + "name", max_len=200),
-        id_number=inputs.parse_text(raw.get("id_number"), f + "id_number", required=False, max_len=64),
+        id_number=inputs.parse_text(
+            raw.get("id_number"), f + "id_number", required=False, max_len=64
+        ),
         phone=inputs.parse_text(raw.get("phone"), f + "phone", required=False, max_len=32),
         address=inputs.parse_text(raw.get("address"), f + "address", required=False, max_len=300),
-        agent_name=inputs.parse_text(raw.get("agent_name"), f + "agent_name", required=False, max_len=100),
-        agent_phone=inputs.parse_text(raw.get("agent_phone"), f + "agent_phone", required=False, max_len=32),
+        agent_name=inputs.parse_text(
+            raw.get("agent_name"), f + "agent_name", required=False, max_len=100
+        ),
+        agent_phone=inputs.parse_text(
+            raw.get("agent_phone"), f + "agent_phone", required=False, max_len=32
+        ),
     )
 
 
@@ -145,7 +160,8 @@ def create_case():
         dispute_type=inputs.parse_enum(DisputeType, body.get("dispute_type"), "dispute_type"),
         channel=inputs.parse_enum(Channel, body.get("channel", "online"), "channel"),
         request=inputs.parse_text(body.get("request"), "request"),
-        received_on=inputs.parse_date(body.get("received_on"), "received_on", required=False) or today(),
+        received_on=inputs.parse_date(body.get("received_on"), "received_on", required=False)
+        or today(),
         parties=parties,
         amount_claimed=inputs.parse_amount(body.get("amount_claimed"), "amount_claimed"),
         facts=inputs.parse_text(body.get("facts"), "facts", required=False, max_len=20000),
@@ -177,7 +193,9 @@ def list_cases():
     elif overdue is False:
         query = query.where(Case.urgency != Urgency.OVERDUE)
     page = inputs.parse_int(args.get("page"), "page", required=False, low=1, high=100000) or 1
-    per_page = inputs.parse_int(args.get("per_page"), "per_page", required=False, low=1, high=200) or 50
+    per_page = (
+        inputs.parse_int(args.get("per_page"), "per_page", required=False, low=1, high=200) or 50
+    )
     session = db()
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(
@@ -226,7 +244,13 @@ def transition(number: str):
     case = _load(number, for_update=True)
     access.require_transition(_user(), case, target)
     operations.transition(
-        db(), case, _user(), target, _ctx(), reason=reason, on_date=on_date,
+        db(),
+        case,
+        _user(),
+        target,
+        _ctx(),
+        reason=reason,
+        on_date=on_date,
         expected_version=_expected_version(body),
     )
     db().commit()
@@ -241,7 +265,16 @@ def pause(number: str):
     on_date = inputs.parse_date(body.get("on_date"), "on_date", required=False)
     case = _load(number, for_update=True)
     access.require_manage(_user(), case)
-    operations.pause(db(), case, _user(), reason, _ctx(), note=note, on_date=on_date, expected_version=_expected_version(body))
+    operations.pause(
+        db(),
+        case,
+        _user(),
+        reason,
+        _ctx(),
+        note=note,
+        on_date=on_date,
+        expected_version=_expected_version(body),
+    )
     db().commit()
     return _case_response(case)
 
@@ -253,7 +286,15 @@ def resume(number: str):
     on_date = inputs.parse_date(body.get("on_date"), "on_date", required=False)
     case = _load(number, for_update=True)
     access.require_manage(_user(), case)
-    operations.resume(db(), case, _user(), _ctx(), note=note, on_date=on_date, expected_version=_expected_version(body))
+    operations.resume(
+        db(),
+        case,
+        _user(),
+        _ctx(),
+        note=note,
+        on_date=on_date,
+        expected_version=_expected_version(body),
+    )
     db().commit()
     return _case_response(case)
 
@@ -267,7 +308,17 @@ def extend(number: str):
     ground = inputs.parse_text(body.get("legal_ground"), "legal_ground")
     case = _load(number, for_update=True)
     access.require_manage(_user(), case)
-    operations.extend(db(), case, _user(), rule.id, days, approver, ground, _ctx(), expected_version=_expected_version(body))
+    operations.extend(
+        db(),
+        case,
+        _user(),
+        rule.id,
+        days,
+        approver,
+        ground,
+        _ctx(),
+        expected_version=_expected_version(body),
+    )
     db().commit()
     return _case_response(case)
 
@@ -280,7 +331,11 @@ def run_scan():
     result = clocks.scan(db(), today())
     db().commit()
     return jsonify(
-        {"today": result.today.isoformat(), "newly_overdue": result.newly_overdue, "newly_due_soon": result.newly_due_soon}
+        {
+            "today": result.today.isoformat(),
+            "newly_overdue": result.newly_overdue,
+            "newly_due_soon": result.newly_due_soon,
+        }
     )
 
 

@@ -38,7 +38,9 @@ def parse_date(value: Any, field: str, required: bool = True) -> date | None:
     except ValueError:
         raise UserError("invalid_date", value=value) from None
     if not MIN_DATE <= d <= MAX_DATE:
-        raise UserError("date_out_of_range", value=value, low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat())
+        raise UserError(
+            "date_out_of_range", value=value, low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat()
+        )
     return d
 
 
@@ -83,7 +85,9 @@ def parse_amount(value: Any, field: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def parse_int(value: Any, field: str, required: bool = True, low: int | None = None, high: int | None = None) -> int | None:
+def parse_int(
+    value: Any, field: str, required: bool = True, low: int | None = None, high: int | None = None
+) -> int | None:
     if value is None or value == "":
         if required:
             raise UserError("missing_field", field=field)

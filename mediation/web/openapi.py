@@ -19,7 +19,12 @@ CASE_RESP = {
     "description": "The case",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
 }
-NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string", "example": "2026-0001"}}
+NUMBER = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "example": "2026-0001"},
+}
 
 
 def _body(schema: dict) -> dict:
@@ -54,16 +59,29 @@ def spec() -> dict:
         "security": [{"bearer": []}],
         "paths": {
             "/api/openapi.json": {
-                "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI document"}}}
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI document"}},
+                }
             },
             "/api/deadline": {
                 "get": {
                     "summary": "Compute a due date for a rule and a start date",
                     "security": [],
                     "parameters": [
-                        {"name": "rule", "in": "query", "required": True, "schema": {"type": "string", "example": "CPL-205"}},
+                        {
+                            "name": "rule",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "example": "CPL-205"},
+                        },
                         {"name": "start", "in": "query", "required": True, "schema": DATE},
-                        {"name": "extension_days", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                        {
+                            "name": "extension_days",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 0},
+                        },
                         {
                             "name": "pause",
                             "in": "query",
@@ -74,13 +92,25 @@ def spec() -> dict:
                         },
                     ],
                     "responses": {
-                        "200": {"description": "Due date", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DueDate"}}}},
+                        "200": {
+                            "description": "Due date",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/DueDate"}
+                                }
+                            },
+                        },
                         "400": ERROR,
                         "404": ERROR,
                     },
                 }
             },
-            "/api/rules": {"get": {"summary": "Time-limit rules with citations", "responses": {"200": {"description": "Rules"}, "401": ERROR}}},
+            "/api/rules": {
+                "get": {
+                    "summary": "Time-limit rules with citations",
+                    "responses": {"200": {"description": "Rules"}, "401": ERROR},
+                }
+            },
             "/api/cases": {
                 "get": {
                     "summary": "List the cases the caller may see, most urgent first",
@@ -89,11 +119,26 @@ def spec() -> dict:
                         {"name": "dispute_type", "in": "query", "schema": _enum(DisputeType)},
                         {"name": "due_before", "in": "query", "schema": DATE},
                         {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                        },
                     ],
                     "responses": {
-                        "200": {"description": "A page of cases", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseList"}}}},
+                        "200": {
+                            "description": "A page of cases",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/CaseList"}
+                                }
+                            },
+                        },
                         "400": ERROR,
                         "401": ERROR,
                     },
@@ -105,17 +150,30 @@ def spec() -> dict:
                 },
             },
             "/api/cases/{number}": {
-                "get": {"summary": "One case with parties, clocks and history", "parameters": [NUMBER], "responses": {"200": CASE_RESP, "403": ERROR, "404": ERROR}}
+                "get": {
+                    "summary": "One case with parties, clocks and history",
+                    "parameters": [NUMBER],
+                    "responses": {"200": CASE_RESP, "403": ERROR, "404": ERROR},
+                }
             },
             "/api/cases/{number}/events": {
-                "get": {"summary": "The case's recorded events", "parameters": [NUMBER], "responses": {"200": {"description": "Events"}, "403": ERROR, "404": ERROR}}
+                "get": {
+                    "summary": "The case's recorded events",
+                    "parameters": [NUMBER],
+                    "responses": {"200": {"description": "Events"}, "403": ERROR, "404": ERROR},
+                }
             },
             "/api/cases/{number}/transitions": _action(
                 "Move the case to another stage",
                 {
                     "type": "object",
                     "required": ["to"],
-                    "properties": {"to": _enum(Stage), "reason": {"type": "string"}, "on_date": DATE, **version_prop},
+                    "properties": {
+                        "to": _enum(Stage),
+                        "reason": {"type": "string"},
+                        "on_date": DATE,
+                        **version_prop,
+                    },
                 },
             ),
             "/api/cases/{number}/pause": _action(
@@ -123,12 +181,20 @@ def spec() -> dict:
                 {
                     "type": "object",
                     "required": ["reason"],
-                    "properties": {"reason": _enum(PauseReason), "note": {"type": "string"}, "on_date": DATE, **version_prop},
+                    "properties": {
+                        "reason": _enum(PauseReason),
+                        "note": {"type": "string"},
+                        "on_date": DATE,
+                        **version_prop,
+                    },
                 },
             ),
             "/api/cases/{number}/resume": _action(
                 "Resume paused clocks",
-                {"type": "object", "properties": {"note": {"type": "string"}, "on_date": DATE, **version_prop}},
+                {
+                    "type": "object",
+                    "properties": {"note": {"type": "string"}, "on_date": DATE, **version_prop},
+                },
             ),
             "/api/cases/{number}/extensions": _action(
                 "Extend a running time limit",
@@ -156,7 +222,9 @@ def spec() -> dict:
             "responses": {
                 "Error": {
                     "description": "Error with a stable code",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
                 }
             },
             "schemas": {
@@ -167,7 +235,10 @@ def spec() -> dict:
                         "error": {
                             "type": "object",
                             "required": ["code", "message"],
-                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
                         }
                     },
                 },
@@ -196,7 +267,11 @@ def spec() -> dict:
                         "amount_claimed": {"type": ["string", "number"]},
                         "received_on": DATE,
                         "region": {"type": "string"},
-                        "parties": {"type": "array", "minItems": 2, "items": {"$ref": "#/components/schemas/Party"}},
+                        "parties": {
+                            "type": "array",
+                            "minItems": 2,
+                            "items": {"$ref": "#/components/schemas/Party"},
+                        },
                     },
                 },
                 "CaseSummary": {
@@ -207,7 +282,10 @@ def spec() -> dict:
                         "stage_label": {"type": "string"},
                         "dispute_type": _enum(DisputeType),
                         "next_due_on": {"type": ["string", "null"], "format": "date"},
-                        "urgency": {"type": "string", "enum": ["none", "ok", "due_soon", "overdue", "unverified"]},
+                        "urgency": {
+                            "type": "string",
+                            "enum": ["none", "ok", "due_soon", "overdue", "unverified"],
+                        },
                         "paused": {"type": "boolean"},
                         "version": {"type": "integer"},
                     },
@@ -218,7 +296,10 @@ def spec() -> dict:
                         "total": {"type": "integer"},
                         "page": {"type": "integer"},
                         "per_page": {"type": "integer"},
-                        "cases": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
+                        "cases": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/CaseSummary"},
+                        },
                     },
                 },
                 "Clock": {
@@ -245,8 +326,14 @@ def spec() -> dict:
                             "type": "object",
                             "properties": {
                                 "request": {"type": "string"},
-                                "parties": {"type": "array", "items": {"$ref": "#/components/schemas/Party"}},
-                                "clocks": {"type": "array", "items": {"$ref": "#/components/schemas/Clock"}},
+                                "parties": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Party"},
+                                },
+                                "clocks": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Clock"},
+                                },
                                 "events": {"type": "array", "items": {"type": "object"}},
                             },
                         },

@@ -42,7 +42,9 @@ def login():
     if request.method == "POST":
         username = (request.form.get("username") or "").strip()
         user = db().scalar(select(User).where(User.username == username, User.active))
-        if user is not None and check_password_hash(user.password_hash, request.form.get("password") or ""):
+        if user is not None and check_password_hash(
+            user.password_hash, request.form.get("password") or ""
+        ):
             session.clear()
             session["user_id"] = user.id
             nxt = request.args.get("next") or ""
@@ -80,11 +82,19 @@ def workspace():
         query = query.where(Case.stage == stage)
     else:
         query = query.where(Case.stage != Stage.CLOSED)
-    rows = db().scalars(query.order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.number).limit(500)).all()
+    rows = (
+        db()
+        .scalars(
+            query.order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.number).limit(500)
+        )
+        .all()
+    )
     rank = {u: i for i, u in enumerate(URGENCY_ORDER)}
     rows = sorted(rows, key=lambda c: rank[c.urgency])  # stable: due date order within a group
     cases = [present.case_summary_json(c, user, g.lang) for c in rows]
-    return render_template("workspace.html", cases=cases, stages=list(Stage), stage=stage, today=today())
+    return render_template(
+        "workspace.html", cases=cases, stages=list(Stage), stage=stage, today=today()
+    )
 
 
 @bp.get("/cases/<number>")
@@ -113,9 +123,15 @@ def case_transition(number: str):
     access.require_transition(user, case, target)
     try:
         operations.transition(
-            session_, case, user, target, deadline_context(session_, user.centre, today()),
+            session_,
+            case,
+            user,
+            target,
+            deadline_context(session_, user.centre, today()),
             reason=request.form.get("reason"),
-            expected_version=inputs.parse_int(request.form.get("version"), "version", required=False),
+            expected_version=inputs.parse_int(
+                request.form.get("version"), "version", required=False
+            ),
         )
         session_.commit()
     except UserError as exc:
@@ -132,10 +148,23 @@ def case_pause(number: str):
     access.require_manage(user, case)
     try:
         if request.form.get("action") == "resume":
-            operations.resume(session_, case, user, deadline_context(session_, user.centre, today()), note=request.form.get("note"))
+            operations.resume(
+                session_,
+                case,
+                user,
+                deadline_context(session_, user.centre, today()),
+                note=request.form.get("note"),
+            )
         else:
             reason = inputs.parse_enum(PauseReason, request.form.get("reason"), "reason")
-            operations.pause(session_, case, user, reason, deadline_context(session_, user.centre, today()), note=request.form.get("note"))
+            operations.pause(
+                session_,
+                case,
+                user,
+                reason,
+                deadline_context(session_, user.centre, today()),
+                note=request.form.get("note"),
+            )
         session_.commit()
     except UserError as exc:
         session_.rollback()

@@ -3,8 +3,6 @@ who may not see it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from mediation.cases.model import Case, CaseEvent, Party, PartyKind
 from mediation.deadlines.counting import days_left, explain
 from mediation.deadlines.model import Clock, ClockStatus
@@ -53,7 +51,9 @@ def case_summary_json(case: Case, viewer: User, lang: str) -> dict:
 def clock_json(clock: Clock, ctx: DeadlineContext, lang: str) -> dict:
     rule = ctx.rulebook.get(clock.rule_id)
     result = compute_clock(clock, rule, ctx)
-    paused_days = sum(((p.ended_on or max(ctx.today, p.started_on)) - p.started_on).days for p in clock.pauses)
+    paused_days = sum(
+        ((p.ended_on or max(ctx.today, p.started_on)) - p.started_on).days for p in clock.pauses
+    )
     due = clock.due_on
     left = days_left(due, ctx.today) if due and clock.status != ClockStatus.STOPPED else None
     return {
@@ -78,7 +78,12 @@ def clock_json(clock: Clock, ctx: DeadlineContext, lang: str) -> dict:
         ],
         "extension_days": clock.extension_days,
         "extensions": [
-            {"days": e.days, "approver": e.approver, "legal_ground": e.legal_ground, "at": e.at.isoformat() + "Z"}
+            {
+                "days": e.days,
+                "approver": e.approver,
+                "legal_ground": e.legal_ground,
+                "at": e.at.isoformat() + "Z",
+            }
             for e in clock.extensions
         ],
         "stopped_on": clock.stopped_on.isoformat() if clock.stopped_on else None,
@@ -103,7 +108,9 @@ def event_json(event: CaseEvent, lang: str) -> dict:
     }
 
 
-def case_json(case: Case, viewer: User, clocks: list[Clock], ctx: DeadlineContext, lang: str) -> dict:
+def case_json(
+    case: Case, viewer: User, clocks: list[Clock], ctx: DeadlineContext, lang: str
+) -> dict:
     out = case_summary_json(case, viewer, lang)
     out.update(
         {
@@ -119,7 +126,12 @@ def case_json(case: Case, viewer: User, clocks: list[Clock], ctx: DeadlineContex
 
 
 def citation_json(c) -> dict:
-    return {"law": c.law, "article": c.article, "quote": c.quote, "document_number": c.document_number}
+    return {
+        "law": c.law,
+        "article": c.article,
+        "quote": c.quote,
+        "document_number": c.document_number,
+    }
 
 
 def rule_json(book: RuleBook, rule_id: str, lang: str) -> dict:
@@ -136,5 +148,3 @@ def rule_json(book: RuleBook, rule_id: str, lang: str) -> dict:
         "promise": rule.promise,
         "citation": [citation_json(rule.citation)],
     }
-
-

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from mediation.db import make_engine, make_sessionmaker
@@ -40,7 +40,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _language() -> None:
-        g.lang = pick_language(request.args.get("lang") or session.get("lang"), request.headers.get("Accept-Language"))
+        g.lang = pick_language(
+            request.args.get("lang") or session.get("lang"), request.headers.get("Accept-Language")
+        )
 
     @app.teardown_appcontext
     def _close_session(exc: BaseException | None) -> None:
@@ -51,11 +53,17 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _template_helpers() -> dict:
-        return {"t": lambda key, **params: t(key, g.get("lang", "zh"), params), "current_user": current_user, "lang": g.get("lang", "zh")}
+        return {
+            "t": lambda key, **params: t(key, g.get("lang", "zh"), params),
+            "current_user": current_user,
+            "lang": g.get("lang", "zh"),
+        }
 
     app.register_error_handler(UserError, _user_error)
     app.register_error_handler(CSRFError, lambda e: _user_error(UserError("csrf", status=400)))
-    app.register_error_handler(StaleDataError, lambda e: _user_error(UserError("conflict", status=409)))
+    app.register_error_handler(
+        StaleDataError, lambda e: _user_error(UserError("conflict", status=409))
+    )
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(OperationalError, _operational_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -82,7 +90,9 @@ def current_user() -> User | None:
     user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        user = db().scalar(select(User).where(User.api_token_hash == token_hash(header[7:].strip()), User.active))
+        user = db().scalar(
+            select(User).where(User.api_token_hash == token_hash(header[7:].strip()), User.active)
+        )
         g.auth_via = "token"
     elif session.get("user_id"):
         user = db().get(User, session["user_id"])
@@ -130,6 +140,8 @@ def _http_error(exc: HTTPException):
     }.get(exc.code or 500)
     if code is None:
         if (exc.code or 500) >= 500:
-            return error_response("internal", exc.code or 500, t("error.internal", g.get("lang", "zh")))
+            return error_response(
+                "internal", exc.code or 500, t("error.internal", g.get("lang", "zh"))
+            )
         return error_response("invalid_request", exc.code or 400, exc.description or "")
     return error_response(code, exc.code or 500, t(f"error.{code}", g.get("lang", "zh")))

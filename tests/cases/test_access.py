@@ -15,7 +15,9 @@ def test_requests_without_a_valid_token_are_refused(app, mediator_api):
     assert r.status_code == 401
 
 
-def test_claimant_sees_only_own_cases_and_cannot_move_them_except_withdraw(app, make_user, mediator_api):
+def test_claimant_sees_only_own_cases_and_cannot_move_them_except_withdraw(
+    app, make_user, mediator_api
+):
     _, tok = make_user("claimant1", "claimant")
     _, other_tok = make_user("claimant2", "claimant")
     mine = Api(app.test_client(), tok).post("/api/cases", json=case_payload())
@@ -29,11 +31,15 @@ def test_claimant_sees_only_own_cases_and_cannot_move_them_except_withdraw(app, 
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
     assert me.post(f"/api/cases/{number}/transitions", json={"to": "accepted"}).status_code == 403
     assert me.post(f"/api/cases/{number}/pause", json={"reason": "appraisal"}).status_code == 403
-    r = me.post(f"/api/cases/{number}/transitions", json={"to": "withdrawn", "reason": "已自行和解"})
+    r = me.post(
+        f"/api/cases/{number}/transitions", json={"to": "withdrawn", "reason": "已自行和解"}
+    )
     assert r.status_code == 200 and r.get_json()["stage"] == "withdrawn"
 
 
-def test_institution_sees_its_cases_with_the_claimants_personal_data_masked(app, make_user, mediator_api):
+def test_institution_sees_its_cases_with_the_claimants_personal_data_masked(
+    app, make_user, mediator_api
+):
     _, tok = make_user("insurer", "institution", institution=BANK)
     theirs = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
     other = case_payload()
@@ -60,11 +66,18 @@ def test_browser_session_needs_csrf_token_for_api_writes(app, make_user, mediato
     import re
 
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
-    r = client.post("/login", data={"username": "web", "password": "s3cret-pass", "csrf_token": token})
+    r = client.post(
+        "/login", data={"username": "web", "password": "s3cret-pass", "csrf_token": token}
+    )
     assert r.status_code == 302
+    # Signing in starts a new session, with a new CSRF token (shown on every page).
+    page = client.get("/workspace")
+    token = re.search(rb'name="csrf-token" content="([^"]+)"', page.data).group(1).decode()
     r = client.post(f"/api/cases/{number}/transitions", json={"to": "accepted"})
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "csrf"
-    r = client.post(f"/api/cases/{number}/transitions", json={"to": "accepted"}, headers={"X-CSRFToken": token})
+    r = client.post(
+        f"/api/cases/{number}/transitions", json={"to": "accepted"}, headers={"X-CSRFToken": token}
+    )
     assert r.status_code == 200
 
 

@@ -29,7 +29,11 @@ def test_registering_a_case_numbers_it_per_year_and_starts_the_acceptance_clock(
     first = _create(mediator_api)
     second = _create(mediator_api)
     other_year = _create(mediator_api, received_on="2025-12-30")
-    assert (first["number"], second["number"], other_year["number"]) == ("2026-0001", "2026-0002", "2025-0001")
+    assert (first["number"], second["number"], other_year["number"]) == (
+        "2026-0001",
+        "2026-0002",
+        "2025-0001",
+    )
     assert first["stage"] == "intake" and first["stage_label"] == "登记"
     assert [e["kind"] for e in first["events"]][:2] == ["created", "clock_started"]
     clock = _clock(first, "CENTRE-ACCEPT")
@@ -43,7 +47,15 @@ def test_registering_a_case_numbers_it_per_year_and_starts_the_acceptance_clock(
 def test_full_lifecycle_records_every_transition_and_stops_clocks(mediator_api):
     case = _create(mediator_api)
     n = case["number"]
-    path = ["accepted", "investigation", "mediation", "signed", "judicial_confirmation", "performance", "closed"]
+    path = [
+        "accepted",
+        "investigation",
+        "mediation",
+        "signed",
+        "judicial_confirmation",
+        "performance",
+        "closed",
+    ]
     for i, stage in enumerate(path):
         r = _move(mediator_api, n, stage, on_date=f"2026-03-{10 + i:02d}")
         assert r.status_code == 200, r.get_json()
@@ -63,7 +75,9 @@ def test_illegal_transition_is_refused_and_changes_nothing(mediator_api):
     assert r.status_code == 409
     err = r.get_json()["error"]
     assert err["code"] == "illegal_transition"
-    assert err["message"] == "案件当前处于“登记”阶段，不能转为“签约”。可转为：受理、不予受理、撤回。"
+    assert (
+        err["message"] == "案件当前处于“登记”阶段，不能转为“签约”。可转为：受理、不予受理、撤回。"
+    )
     after = mediator_api.get(f"/api/cases/{case['number']}").get_json()
     assert after["stage"] == "intake"
     assert after["events"] == case["events"] and after["version"] == case["version"]
@@ -80,7 +94,9 @@ def test_illegal_transition_is_refused_and_changes_nothing(mediator_api):
         ({"to": "accepted", "expected_version": 99}, 409, "conflict"),
     ],
 )
-def test_bad_transition_input_gets_a_clear_error_and_nothing_changes(mediator_api, body, status, code):
+def test_bad_transition_input_gets_a_clear_error_and_nothing_changes(
+    mediator_api, body, status, code
+):
     case = _create(mediator_api)
     r = mediator_api.post(f"/api/cases/{case['number']}/transitions", json=body)
     assert r.status_code == status
@@ -92,7 +108,9 @@ def test_bad_transition_input_gets_a_clear_error_and_nothing_changes(mediator_ap
 
 def test_malformed_json_and_bad_fields_are_rejected_in_the_users_language(app, mediator_api):
     r = mediator_api.client.post(
-        "/api/cases", data="{not json", headers={**mediator_api.headers, "Content-Type": "application/json"}
+        "/api/cases",
+        data="{not json",
+        headers={**mediator_api.headers, "Content-Type": "application/json"},
     )
     assert r.status_code == 400
     assert r.get_json()["error"] == {"code": "invalid_json", "message": "请求内容不是有效的 JSON。"}
@@ -125,11 +143,16 @@ def test_pause_for_appraisal_moves_the_due_date_and_resume_restarts_the_clock(me
     before = _clock(mediator_api.get(f"/api/cases/{n}").get_json(), "OLM-24-PRE")
     # 30 days after 2026-03-05 is Saturday 04-04, a Qingming day off (04-04..04-06): 04-07.
     assert before["due_on"] == "2026-04-07"
-    r = mediator_api.post(f"/api/cases/{n}/pause", json={"reason": "appraisal", "note": "委托损失评估", "on_date": "2026-03-10"})
+    r = mediator_api.post(
+        f"/api/cases/{n}/pause",
+        json={"reason": "appraisal", "note": "委托损失评估", "on_date": "2026-03-10"},
+    )
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["paused"] is True
     assert _clock(r.get_json(), "OLM-24-PRE")["status"] == "paused"
-    again = mediator_api.post(f"/api/cases/{n}/pause", json={"reason": "appraisal", "on_date": "2026-03-11"})
+    again = mediator_api.post(
+        f"/api/cases/{n}/pause", json={"reason": "appraisal", "on_date": "2026-03-11"}
+    )
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_paused"
     r = mediator_api.post(f"/api/cases/{n}/resume", json={"on_date": "2026-03-20"})
     assert r.status_code == 200, r.get_json()
@@ -155,7 +178,12 @@ def test_extension_records_approver_and_legal_ground(mediator_api):
     _move(mediator_api, n, "accepted", on_date="2026-03-05")
     r = mediator_api.post(
         f"/api/cases/{n}/extensions",
-        json={"rule": "OLM-24-PRE", "days": 15, "approver": "双方当事人（书面同意）", "legal_ground": "人民法院在线调解规则第二十四条"},
+        json={
+            "rule": "OLM-24-PRE",
+            "days": 15,
+            "approver": "双方当事人（书面同意）",
+            "legal_ground": "人民法院在线调解规则第二十四条",
+        },
     )
     assert r.status_code == 200, r.get_json()
     clock = _clock(r.get_json(), "OLM-24-PRE")
@@ -164,21 +192,34 @@ def test_extension_records_approver_and_legal_ground(mediator_api):
     assert clock["extensions"][0]["approver"] == "双方当事人（书面同意）"
     event = r.get_json()["events"][-1]
     assert event["kind"] == "extension" and event["data"]["due_before"] == "2026-04-07"
-    bad = mediator_api.post(f"/api/cases/{n}/extensions", json={"rule": "NO-SUCH", "days": 1, "approver": "x", "legal_ground": "y"})
+    bad = mediator_api.post(
+        f"/api/cases/{n}/extensions",
+        json={"rule": "NO-SUCH", "days": 1, "approver": "x", "legal_ground": "y"},
+    )
     assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "unknown_rule"
-    none_running = mediator_api.post(f"/api/cases/{n}/extensions", json={"rule": "CPL-205", "days": 1, "approver": "x", "legal_ground": "y"})
-    assert none_running.status_code == 409 and none_running.get_json()["error"]["code"] == "no_clock"
+    none_running = mediator_api.post(
+        f"/api/cases/{n}/extensions",
+        json={"rule": "CPL-205", "days": 1, "approver": "x", "legal_ground": "y"},
+    )
+    assert (
+        none_running.status_code == 409 and none_running.get_json()["error"]["code"] == "no_clock"
+    )
 
 
-def test_scan_marks_overdue_and_due_soon_once_and_records_it_on_the_case(app, admin_api, mediator_api, fixed_today):
+def test_scan_marks_overdue_and_due_soon_once_and_records_it_on_the_case(
+    app, admin_api, mediator_api, fixed_today
+):
     from datetime import date
 
+    fixed_today(date(2026, 3, 3))
     old = _create(mediator_api, received_on="2026-03-02")  # CENTRE-ACCEPT due 03-05
-    soon = _create(mediator_api, received_on="2026-03-09")  # due 03-12
-    fixed_today(date(2026, 3, 10))
+    fixed_today(date(2026, 3, 9))
+    soon = _create(mediator_api, received_on="2026-03-09")  # due 03-12, warned 1 day before
+    assert soon["urgency"] == "ok"
+    fixed_today(date(2026, 3, 11))
     r = admin_api.post("/api/scan")
     assert r.status_code == 200
-    assert r.get_json() == {"today": "2026-03-10", "newly_overdue": 1, "newly_due_soon": 1}
+    assert r.get_json() == {"today": "2026-03-11", "newly_overdue": 1, "newly_due_soon": 1}
     assert admin_api.post("/api/scan").get_json()["newly_overdue"] == 0  # idempotent
     overdue = mediator_api.get("/api/cases?overdue=true").get_json()
     assert [c["number"] for c in overdue["cases"]] == [old["number"]]
@@ -194,10 +235,20 @@ def test_list_filters_by_stage_type_and_due_date(mediator_api):
     b = _create(mediator_api, dispute_type="insurance", received_on="2026-05-11")
     _move(mediator_api, b["number"], "accepted", on_date="2026-05-12")
     listing = mediator_api.get("/api/cases").get_json()
-    assert [c["number"] for c in listing["cases"]] == [a["number"], b["number"]]  # most urgent first
-    assert [c["number"] for c in mediator_api.get("/api/cases?stage=accepted").get_json()["cases"]] == [b["number"]]
-    assert [c["number"] for c in mediator_api.get("/api/cases?dispute_type=banking").get_json()["cases"]] == [a["number"]]
-    assert [c["number"] for c in mediator_api.get("/api/cases?due_before=2026-04-01").get_json()["cases"]] == [a["number"]]
+    assert [c["number"] for c in listing["cases"]] == [
+        a["number"],
+        b["number"],
+    ]  # most urgent first
+    assert [
+        c["number"] for c in mediator_api.get("/api/cases?stage=accepted").get_json()["cases"]
+    ] == [b["number"]]
+    assert [
+        c["number"] for c in mediator_api.get("/api/cases?dispute_type=banking").get_json()["cases"]
+    ] == [a["number"]]
+    assert [
+        c["number"]
+        for c in mediator_api.get("/api/cases?due_before=2026-04-01").get_json()["cases"]
+    ] == [a["number"]]
     bad = mediator_api.get("/api/cases?stage=limbo")
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "unknown_stage"
 
@@ -222,7 +273,10 @@ def test_two_users_moving_one_case_at_once_cannot_both_win(app, make_user, media
         t.join()
     assert sorted(results) == [200, 409, 409, 409]
     body = mediator_api.get(f"/api/cases/{n}").get_json()
-    assert [e["to_stage"] for e in body["events"] if e["kind"] == "transition"] == ["accepted", "investigation"]
+    assert [e["to_stage"] for e in body["events"] if e["kind"] == "transition"] == [
+        "accepted",
+        "investigation",
+    ]
     seqs = [e["seq"] for e in body["events"]]
     assert seqs == list(range(1, len(seqs) + 1))
 
@@ -247,3 +301,13 @@ def test_deadline_endpoint_reports_calendar_unverified(app):
     assert r.get_json()["due"] == "2025-05-06"
     r = client.get("/api/deadline?rule=NOPE&start=2025-04-05")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "unknown_rule"
+
+
+def test_registering_a_case_already_past_its_limit_records_it_as_overdue(mediator_api, fixed_today):
+    from datetime import date
+
+    fixed_today(date(2026, 3, 20))
+    case = _create(mediator_api, received_on="2026-03-02")
+    assert case["urgency"] == "overdue"
+    assert _clock(case, "CENTRE-ACCEPT")["days_left"] == -15
+    assert [e["kind"] for e in case["events"]] == ["created", "clock_started", "overdue"]

@@ -22,8 +22,10 @@ def test_deadline_command_prints_the_due_date_and_how_it_was_counted(app):
     r = app.test_cli_runner().invoke(args=["deadline", "CPL-205", "2025-04-05"])
     assert r.exit_code == 0, r.output
     assert r.output.splitlines()[0] == "CPL-205: due 2025-05-06"
-    assert "2025-05-05" in r.output  # the unrolled end it moved from
-    r = app.test_cli_runner().invoke(args=["deadline", "NFRA-18-BASE", "2025-06-03", "--pause", "2025-06-06/2025-06-15"])
+    assert "2025年5月5日" in r.output  # the unrolled end it moved from
+    r = app.test_cli_runner().invoke(
+        args=["deadline", "NFRA-18-BASE", "2025-06-03", "--pause", "2025-06-06/2025-06-15"]
+    )
     assert r.output.splitlines()[0] == "NFRA-18-BASE: due 2025-06-27"
 
 
@@ -54,7 +56,10 @@ def test_importing_next_years_schedule_makes_its_deadlines_computable(app, tmp_p
 
 def test_bad_schedule_file_is_refused_with_a_clear_message(app, tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("year: 2027\nholidays:\n  - name: 春节\n    days_off: ['2026-02-06']\n", encoding="utf-8")
+    path.write_text(
+        "year: 2027\nsource: x\nholidays:\n  - name: 春节\n    days_off: ['2026-02-06']\n",
+        encoding="utf-8",
+    )
     r = app.test_cli_runner().invoke(args=["holidays", "import", str(path)])
     assert r.exit_code != 0
     assert "2026-02-06" in r.output

@@ -18,7 +18,9 @@ def test_openapi_document_is_valid_and_lists_every_api_route(app):
             continue
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            assert (path, method.lower()) in documented, f"{method} {path} is not in the OpenAPI document"
+            assert (path, method.lower()) in documented, (
+                f"{method} {path} is not in the OpenAPI document"
+            )
 
 
 def test_models_and_latest_migration_agree(app):

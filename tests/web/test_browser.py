@@ -14,7 +14,13 @@ from tests.conftest import case_payload
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @pytest.fixture
@@ -38,7 +44,9 @@ def browser():
         b.close()
 
 
-def test_mediator_signs_in_sees_queue_and_accepts_a_case(app, server, browser, make_user, mediator_api, tmp_path):
+def test_mediator_signs_in_sees_queue_and_accepts_a_case(
+    app, server, browser, make_user, mediator_api, tmp_path
+):
     if app.config["DATABASE_URL"].startswith("postgresql"):
         pytest.skip("browser flow runs once, on SQLite")
     make_user("li", "mediator", password="correct horse 1")

@@ -1,6 +1,6 @@
-"""Deadline engine benchmarks.
+"""Deadline engine benchmarks: due dates per second and the 1M-case due/overdue scan.
 
-    python benchmarks/deadlines.py [--compute-n N] [--seed S]
+    python -m benchmarks.deadlines [--compute-n N] [--scan-n N] [--pg-url URL]
 
 `bench_compute` measures pure due-date computations per second on one core over a mix of
 rules like the one a centre's open cases carry, next to a baseline loop of plain date
@@ -91,8 +91,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compute-n", type=int, default=200_000, help="due dates to compute")
     parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument(
+        "--scan-n", type=int, default=1_000_000, help="open cases for the scan (0: skip)"
+    )
+    parser.add_argument(
+        "--pg-url",
+        default="postgresql+psycopg://root@127.0.0.1:5432/test",
+        help="PostgreSQL for the scan benchmark ('' to skip)",
+    )
     args = parser.parse_args(argv)
     bench_compute(args.compute_n, seed=args.seed)
+    if args.scan_n:
+        from benchmarks.scan import run as bench_scan
+
+        bench_scan(args.scan_n, args.pg_url or None)
     return 0
 
 

@@ -77,6 +77,28 @@ def holidays_import(path: str) -> None:
     click.echo(f"{schedule.year}: {n} days imported; the year is now verified")
 
 
+@holidays_group.command("set")
+@click.argument("day")
+@click.option("--workday/--day-off", required=True, help="上班 (incl. 调休) or 放假")
+@click.option("--name", default=None)
+@click.option("--remove", is_flag=True, help="Drop the override and fall back to the packaged calendar.")
+@with_appcontext
+def holidays_set(day: str, workday: bool, name: str | None, remove: bool) -> None:
+    """Override one day of the calendar."""
+    from mediation.deadlines.holidays import remove_day, set_day
+
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"“{day}”不是有效日期 / not a date (YYYY-MM-DD)", param_hint="DAY") from None
+    with session_scope(_factory()) as s:
+        if remove:
+            click.echo("removed" if remove_day(s, d) else "no override for that day")
+            return
+        set_day(s, d, workday, name, source="mediation holidays set")
+    click.echo(f"{d.isoformat()}: {'workday' if workday else 'day off'}")
+
+
 @holidays_group.command("list")
 @click.argument("year", type=int)
 @with_appcontext
@@ -170,6 +192,35 @@ def scan(today_: str | None) -> None:
     )
 
 
+@click.group("centre")
+def centre_group() -> None:
+    """This installation's centre."""
+
+
+@centre_group.command("rule-set")
+@click.argument("name", required=False)
+@with_appcontext
+def centre_rule_set(name: str | None) -> None:
+    """Show the rule sets, or choose NAME for new clocks of this centre."""
+    from mediation.cases.service import rule_set, rule_set_names
+    from mediation.errors import UserError
+    from mediation.people.setup import ensure_centre
+
+    dirs = tuple(current_app.config["EXTRA_RULE_DIRS"])
+    with session_scope(_factory()) as s:
+        centre = ensure_centre(s, current_app.config)
+        if name is None:
+            for n in rule_set_names(dirs):
+                click.echo(("* " if n == centre.rule_set else "  ") + n)
+            return
+        try:
+            rule_set(name, dirs)
+        except UserError:
+            raise click.ClickException(f"不存在规则集 / no such rule set: {name}") from None
+        centre.rule_set = name
+    click.echo(f"rule set: {name}")
+
+
 @click.group("user")
 def user_group() -> None:
     """Users of the centre."""
@@ -227,7 +278,7 @@ def user_token(username: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, demo, holidays_group, deadline, scan, user_group):
+    for command in (db_group, demo, holidays_group, deadline, scan, centre_group, user_group):
         app.cli.add_command(command)
 
 

@@ -148,6 +148,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "clock.paused_days": ("中止天数", "Days paused"),
     "clock.extension_days": ("延长天数", "Days extended"),
     "clock.extension": ("延长", "Extension"),
+    "clock.met": ("按期完成", "met in time"),
+    "clock.missed": ("逾期完成", "completed late"),
+    "clock.soft": ("指导性期限", "target, not binding"),
+    "case.pause_action": ("中止计时", "Pause the clock"),
+    "case.resume_action": ("恢复计时", "Resume the clock"),
+    "event.system": ("系统", "system"),
+    "event.recorded": ("记录于", "recorded"),
     "clock.how_counted": ("计算方法", "How it was counted"),
     # Deadline display
     "clock.calendar_unverified": ("日历未核实", "calendar unverified"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,6 +15,7 @@ from mediation.deadlines.rules import (
     RuleBook,
     RuleSet,
     UnknownRuleSet,
+    list_rule_sets,
     load_rule_set,
     load_rulebook,
 )
@@ -22,17 +24,27 @@ from mediation.errors import NotFound, UserError
 from mediation.people.model import Centre
 
 
+# A centre's own folder (EXTRA_RULE_DIRS) holds rules/ (rule files, one per source) and
+# rulesets/ (which rules apply, bound to stages), like mediation/deadlines/.
+def _sub(extra_dirs: Sequence[str], name: str) -> tuple[str, ...]:
+    return tuple(str(Path(d) / name) for d in extra_dirs if (Path(d) / name).is_dir())
+
+
 @lru_cache(maxsize=8)
 def rulebook(extra_dirs: tuple[str, ...] = ()) -> RuleBook:
-    return load_rulebook(extra_dirs)
+    return load_rulebook(_sub(extra_dirs, "rules"))
 
 
 @lru_cache(maxsize=32)
 def rule_set(name: str, extra_dirs: tuple[str, ...] = ()) -> RuleSet:
     try:
-        return load_rule_set(name, rulebook(extra_dirs), extra_dirs)
+        return load_rule_set(name, rulebook(extra_dirs), _sub(extra_dirs, "rulesets"))
     except UnknownRuleSet:
         raise UserError("unknown_rule_set", name=name) from None
+
+
+def rule_set_names(extra_dirs: Sequence[str] = ()) -> list[str]:
+    return list_rule_sets(_sub(tuple(extra_dirs), "rulesets"))
 
 
 def deadline_context(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, extract, select
 from sqlalchemy.orm import Session
@@ -49,8 +49,6 @@ def year_summary(session: Session, year: int) -> tuple[bool, list[tuple[date, bo
     }
     days = []
     d = date(year, 1, 1)
-    from datetime import timedelta
-
     while d.year == year:
         weekend = d.weekday() >= 5
         work = calendar.is_workday(d)
@@ -58,3 +56,25 @@ def year_summary(session: Session, year: int) -> tuple[bool, list[tuple[date, bo
             days.append((d, work, names.get(d)))
         d += timedelta(days=1)
     return calendar.is_verified(year), days
+
+
+def set_day(session: Session, day: date, workday: bool, name: str | None, source: str) -> HolidayOverride:
+    """An administrator's correction of one day (e.g. a late-published 调休)."""
+    row = session.get(HolidayOverride, day)
+    kind = DayKind.WORKDAY if workday else DayKind.DAY_OFF
+    if row is None:
+        row = HolidayOverride(day=day, kind=kind, name=name, source=source)
+        session.add(row)
+    else:
+        row.kind, row.name, row.source = kind, name, source
+    session.flush()
+    return row
+
+
+def remove_day(session: Session, day: date) -> bool:
+    row = session.get(HolidayOverride, day)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

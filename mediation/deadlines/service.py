@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, DateTime, String, and_, func, insert, literal, select, update
+from sqlalchemy import Date, DateTime, String, and_, func, insert, literal, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from mediation.cases.model import Case, CaseEvent, EventKind, Stage, Urgency
 from mediation.deadlines.calendar import WorkCalendar
 from mediation.deadlines.counting import CountingError, DueDate, compute_due
 from mediation.deadlines.model import (
+    UNMARKED_DUE_SOON,
+    UNMARKED_OVERDUE,
     CalendarYear,
     Clock,
     ClockStatus,
@@ -220,20 +222,15 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
 
     now = now or utcnow()
     counts = {}
+    # The conditions repeat the partial indexes' predicates word for word (see
+    # deadlines/model.py) so the planner can use them; hence text, not bound parameters.
     for target, condition in (
-        (Urgency.OVERDUE, and_(Clock.due_on < today, Clock.urgency != Urgency.OVERDUE)),
-        (
-            Urgency.DUE_SOON,
-            and_(
-                Clock.warn_on <= today,
-                Clock.due_on >= today,
-                Clock.urgency.notin_([Urgency.DUE_SOON, Urgency.OVERDUE]),
-            ),
-        ),
+        (Urgency.OVERDUE, and_(text(UNMARKED_OVERDUE), Clock.due_on < today)),
+        (Urgency.DUE_SOON, and_(text(UNMARKED_DUE_SOON), Clock.warn_on <= today, Clock.due_on >= today)),
     ):
         changed = (
             select(Clock.case_id, func.min(Clock.rule_id).label("rule_id"))
-            .where(Clock.status == ClockStatus.RUNNING, condition)
+            .where(condition)
             .group_by(Clock.case_id)
             .subquery()
         )
@@ -251,7 +248,7 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
                 ["case_id", "seq", "kind", "at", "effective_on", "reason"], event_rows
             )
         )
-        changed_ids = select(Clock.case_id).where(Clock.status == ClockStatus.RUNNING, condition)
+        changed_ids = select(Clock.case_id).where(condition)
         escalate = (
             [Urgency.OVERDUE] if target == Urgency.OVERDUE else [Urgency.OVERDUE, Urgency.DUE_SOON]
         )
@@ -270,7 +267,7 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
             continue
         session.execute(
             update(Clock)
-            .where(Clock.status == ClockStatus.RUNNING, condition)
+            .where(condition)
             .values(urgency=target.value)
             .execution_options(synchronize_session=False)
         )

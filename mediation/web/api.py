@@ -13,7 +13,7 @@ from mediation.cases.model import Case, Channel, DisputeType, PartyKind, PartyRo
 from mediation.cases.service import deadline_context, get_case, rulebook
 from mediation.deadlines import service as clocks
 from mediation.deadlines.counting import CountingError, compute_due, explain
-from mediation.deadlines.model import Clock, ClockStatus, PauseReason
+from mediation.deadlines.model import PauseReason
 from mediation.deadlines.rules import UnknownRule
 from mediation.errors import Forbidden, UserError
 from mediation.people import access
@@ -323,6 +323,61 @@ def extend(number: str):
     return _case_response(case)
 
 
+@bp.get("/holidays")
+def holidays():
+    from mediation.deadlines.holidays import year_summary
+
+    year = inputs.parse_int(request.args.get("year"), "year", low=1950, high=2199)
+    verified, days = year_summary(db(), year)
+    return jsonify(
+        {
+            "year": year,
+            "verified": verified,
+            "days": [{"day": d.isoformat(), "workday": w, "name": n} for d, w, n in days],
+        }
+    )
+
+
+@bp.post("/holidays")
+def set_holiday():
+    """An administrator's correction of one day; open clocks keep their cached due dates
+    until their next change or `mediation scan`."""
+    from mediation.deadlines.holidays import set_day
+
+    if _user().role != Role.ADMIN:
+        raise Forbidden()
+    body = inputs.json_body()
+    day = inputs.parse_date(body.get("day"), "day")
+    workday = body.get("workday")
+    if not isinstance(workday, bool):
+        raise UserError("invalid_field", field="workday", detail="true | false")
+    name = inputs.parse_text(body.get("name"), "name", required=False, max_len=100)
+    set_day(db(), day, workday, name, source=f"admin:{_user().username}")
+    db().commit()
+    return jsonify({"day": day.isoformat(), "workday": workday, "name": name})
+
+
+@bp.get("/rule-sets")
+def rule_sets():
+    from mediation.cases.service import rule_set_names
+
+    return jsonify({"current": _user().centre.rule_set, "rule_sets": rule_set_names(_extra_dirs())})
+
+
+@bp.post("/centre/rule-set")
+def choose_rule_set():
+    """Which rule set new clocks of this centre follow; clocks already running keep theirs."""
+    from mediation.cases.service import rule_set
+
+    if _user().role != Role.ADMIN:
+        raise Forbidden()
+    name = inputs.parse_text(inputs.json_body().get("name"), "name", max_len=64)
+    chosen = rule_set(name, tuple(_extra_dirs()))
+    _user().centre.rule_set = chosen.name
+    db().commit()
+    return jsonify({"current": chosen.name})
+
+
 @bp.post("/scan")
 def run_scan():
     user = _user()
@@ -337,6 +392,3 @@ def run_scan():
             "newly_due_soon": result.newly_due_soon,
         }
     )
-
-
-__all__ = ["bp", "Clock", "ClockStatus"]

@@ -210,6 +210,58 @@ def spec() -> dict:
                     },
                 },
             ),
+            "/api/holidays": {
+                "get": {
+                    "summary": "Days off and make-up working days of a year, and whether it is verified",
+                    "parameters": [
+                        {
+                            "name": "year",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The year's calendar"},
+                        "400": ERROR,
+                        "401": ERROR,
+                    },
+                },
+                "post": {
+                    "summary": "Override one day (administrators)",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["day", "workday"],
+                            "properties": {
+                                "day": DATE,
+                                "workday": {"type": "boolean"},
+                                "name": {"type": "string"},
+                            },
+                        }
+                    ),
+                    "responses": {"200": {"description": "Saved"}, "400": ERROR, "403": ERROR},
+                },
+            },
+            "/api/rule-sets": {
+                "get": {
+                    "summary": "Rule sets and the centre's current one",
+                    "responses": {"200": {"description": "Rule sets"}, "401": ERROR},
+                }
+            },
+            "/api/centre/rule-set": {
+                "post": {
+                    "summary": "Choose the centre's rule set (administrators)",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": {"type": "string"}},
+                        }
+                    ),
+                    "responses": {"200": {"description": "Chosen"}, "400": ERROR, "403": ERROR},
+                }
+            },
             "/api/scan": {
                 "post": {
                     "summary": "Mark due-soon and overdue clocks now (administrators)",

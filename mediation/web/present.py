@@ -3,6 +3,11 @@ who may not see it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
 from mediation.cases.model import Case, CaseEvent, Party, PartyKind
 from mediation.deadlines.counting import days_left, explain
 from mediation.deadlines.model import Clock, ClockStatus
@@ -11,6 +16,12 @@ from mediation.deadlines.service import DeadlineContext, compute_clock
 from mediation.i18n import t
 from mediation.people import access
 from mediation.people.model import User
+
+
+def local_time(at: datetime) -> str:
+    """A stored UTC time as the centre's wall-clock time, e.g. 2026-11-24 16:24."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return at.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def party_json(party: Party, viewer: User, case: Case) -> dict:
@@ -87,6 +98,8 @@ def clock_json(clock: Clock, ctx: DeadlineContext, lang: str) -> dict:
             for e in clock.extensions
         ],
         "stopped_on": clock.stopped_on.isoformat() if clock.stopped_on else None,
+        # Met: the act the limit is for happened on or before the due date (24:00 that day).
+        "met": bool(clock.stopped_on and due and clock.stopped_on <= due),
         "soft": rule.soft,
         "citation": [citation_json(rule.citation)],
         "counting": explain(result, lang),
@@ -102,6 +115,7 @@ def event_json(event: CaseEvent, lang: str) -> dict:
         "to_stage": event.to_stage.value if event.to_stage else None,
         "actor": event.actor.display_name if event.actor else None,
         "at": event.at.isoformat() + "Z",
+        "at_local": local_time(event.at),
         "effective_on": event.effective_on.isoformat() if event.effective_on else None,
         "reason": event.reason,
         "data": event.data or {},

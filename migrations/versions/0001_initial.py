@@ -315,8 +315,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("clocks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_clocks_case_id"), ["case_id"], unique=False)
-        batch_op.create_index("ix_clocks_status_due", ["status", "due_on"], unique=False)
-        batch_op.create_index("ix_clocks_status_warn", ["status", "warn_on"], unique=False)
+        # Partial indexes of the clocks the nightly scan has not marked yet.
+        batch_op.create_index(
+            "ix_clocks_unmarked_overdue",
+            ["due_on"],
+            unique=False,
+            postgresql_where=sa.text("status = 'running' AND urgency <> 'overdue'"),
+            sqlite_where=sa.text("status = 'running' AND urgency <> 'overdue'"),
+        )
+        batch_op.create_index(
+            "ix_clocks_unmarked_due_soon",
+            ["warn_on"],
+            unique=False,
+            postgresql_where=sa.text("status = 'running' AND urgency NOT IN ('due_soon', 'overdue')"),
+            sqlite_where=sa.text("status = 'running' AND urgency NOT IN ('due_soon', 'overdue')"),
+        )
 
     op.create_table(
         "parties",
@@ -426,8 +439,8 @@ def downgrade() -> None:
 
     op.drop_table("parties")
     with op.batch_alter_table("clocks", schema=None) as batch_op:
-        batch_op.drop_index("ix_clocks_status_warn")
-        batch_op.drop_index("ix_clocks_status_due")
+        batch_op.drop_index("ix_clocks_unmarked_due_soon")
+        batch_op.drop_index("ix_clocks_unmarked_overdue")
         batch_op.drop_index(batch_op.f("ix_clocks_case_id"))
 
     op.drop_table("clocks")

@@ -88,3 +88,24 @@ def test_demo_data_covers_every_stage_and_is_idempotent(app):
 def test_scan_command_reports_counts(app, day):
     r = app.test_cli_runner().invoke(args=["scan", "--today", day])
     assert r.exit_code == 0 and r.output.startswith(f"scan {day}:")
+
+
+def test_admin_overrides_one_day_from_the_command_line(app):
+    runner = app.test_cli_runner()
+    before = runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0]
+    assert before == "JC-2011-4: due 2026-03-09"  # Sat 03-07 → Mon 03-09
+    assert runner.invoke(args=["holidays", "set", "2026-03-09", "--day-off", "--name", "停工"]).exit_code == 0
+    after = runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0]
+    assert after == "JC-2011-4: due 2026-03-10"
+    assert runner.invoke(args=["holidays", "set", "2026-03-09", "--day-off", "--remove"]).output.strip() == "removed"
+    assert runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0] == before
+
+
+def test_centre_rule_set_command_lists_and_switches(app):
+    runner = app.test_cli_runner()
+    listing = runner.invoke(args=["centre", "rule-set"]).output.splitlines()
+    assert "* default" in listing and "  people-mediation" in listing
+    assert runner.invoke(args=["centre", "rule-set", "people-mediation"]).exit_code == 0
+    assert "* people-mediation" in runner.invoke(args=["centre", "rule-set"]).output.splitlines()
+    bad = runner.invoke(args=["centre", "rule-set", "nope"])
+    assert bad.exit_code != 0 and "nope" in bad.output

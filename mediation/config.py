@@ -21,6 +21,12 @@ DEFAULTS: dict[str, object] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
+    # Sessions end 8 hours after sign-in, or after 2 idle hours.
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "SESSION_IDLE_SECONDS": 2 * 3600,
+    # Five failed sign-ins for one user name within 15 minutes lock it for 15 minutes.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_SECONDS": 15 * 60,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
 

@@ -108,6 +108,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表单已过期，请刷新页面后重试。",
         "The form expired; reload the page and try again.",
     ),
+    "error.too_many_attempts": (
+        "登录失败次数过多，请15分钟后再试。",
+        "Too many failed sign-ins; try again in 15 minutes.",
+    ),
     "error.login_failed": ("用户名或密码错误。", "Wrong user name or password."),
     "error.too_large": ("上传内容过大。", "The upload is too large."),
     "error.method_not_allowed": ("不支持此请求方法。", "This method is not allowed here."),

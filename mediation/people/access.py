@@ -14,7 +14,7 @@ COURT_STAGES = (Stage.JUDICIAL_CONFIRMATION, Stage.PERFORMANCE, Stage.CLOSED)
 def visible_cases(user: User) -> Select:
     """A select of the cases this user may see."""
     query = select(Case).where(Case.centre_id == user.centre_id)
-    if user.is_staff:
+    if user.reads_all_cases:
         return query
     if user.role == Role.CLAIMANT:
         own = exists().where(
@@ -37,7 +37,7 @@ def visible_cases(user: User) -> Select:
 def can_see(user: User, case: Case) -> bool:
     if case.centre_id != user.centre_id:
         return False
-    if user.is_staff:
+    if user.reads_all_cases:
         return True
     if user.role == Role.CLAIMANT:
         return any(p.role == PartyRole.CLAIMANT and p.user_id == user.id for p in case.parties)
@@ -77,7 +77,8 @@ def require_transition(user: User, case: Case, target: Stage) -> None:
 
 
 def sees_personal_data(user: User, case: Case, party: Party) -> bool:
-    """Staff see everything; a party sees their own details; others see masked values."""
+    """Mediators and administrators see everything; a party sees their own details; everyone
+    else (auditors, the other side, the court) sees masked values."""
     if user.is_staff:
         return True
     return party.user_id == user.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.db import Base, str_enum, utcnow
@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     CLAIMANT = "claimant"  # 申请人 / 金融消费者
     INSTITUTION = "institution"  # respondent financial institution staff
     COURT = "court"  # court clerk
+    AUDITOR = "auditor"  # reads every case of the centre, changes nothing
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MEDIATOR})
@@ -55,4 +56,22 @@ class User(Base):
 
     @property
     def is_staff(self) -> bool:
+        """Centre staff who act on cases (administrators and mediators)."""
         return self.role in STAFF_ROLES
+
+    @property
+    def reads_all_cases(self) -> bool:
+        return self.role in STAFF_ROLES or self.role == Role.AUDITOR
+
+
+class LoginAttempt(Base):
+    """Every sign-in attempt, for rate limiting and the security log."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    success: Mapped[bool] = mapped_column(Boolean)

@@ -3,19 +3,34 @@ timeline, with stage actions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from sqlalchemy import select
+import time
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
 from mediation.cases import operations, stages
 from mediation.cases.model import Case, Stage, Urgency
 from mediation.cases.service import deadline_context, get_case
+from mediation.db import utcnow
 from mediation.deadlines import service as clocks
 from mediation.deadlines.model import PauseReason
 from mediation.errors import UserError
 from mediation.people import access
-from mediation.people.model import User
+from mediation.people.model import LoginAttempt, User
 from mediation.web import inputs, present
 from mediation.web.setup import current_user, db, today
 
@@ -40,20 +55,43 @@ def index():
 def login():
     error = None
     if request.method == "POST":
-        username = (request.form.get("username") or "").strip()
-        user = db().scalar(select(User).where(User.username == username, User.active))
-        if user is not None and check_password_hash(
-            user.password_hash, request.form.get("password") or ""
-        ):
-            session.clear()
-            session["user_id"] = user.id
-            nxt = request.args.get("next") or ""
-            # Only local paths: an open redirect would let a link send users elsewhere.
-            if not nxt.startswith("/") or nxt.startswith("//"):
-                nxt = url_for("pages.workspace")
-            return redirect(nxt)
-        error = "login_failed"
-    return render_template("login.html", error=error), (401 if error else 200)
+        username = (request.form.get("username") or "").strip()[:64]
+        session_ = db()
+        if _locked_out(session_, username):
+            error = "too_many_attempts"
+        else:
+            user = session_.scalar(select(User).where(User.username == username, User.active))
+            ok = user is not None and check_password_hash(
+                user.password_hash, request.form.get("password") or ""
+            )
+            session_.add(LoginAttempt(username=username, ip=request.remote_addr, success=ok))
+            session_.commit()
+            if ok:
+                session.clear()
+                session.permanent = True
+                session["user_id"] = user.id
+                session["seen"] = int(time.time())
+                nxt = request.args.get("next") or ""
+                # Only local paths: an open redirect would let a link send users elsewhere.
+                if not nxt.startswith("/") or nxt.startswith("//"):
+                    nxt = url_for("pages.workspace")
+                return redirect(nxt)
+            error = "login_failed"
+    status = {None: 200, "login_failed": 401, "too_many_attempts": 429}[error]
+    return render_template("login.html", error=error), status
+
+
+def _locked_out(session_, username: str) -> bool:
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    since = utcnow() - window
+    failures = session_.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.username == username,
+            LoginAttempt.at >= since,
+            LoginAttempt.success.is_(False),
+        )
+    )
+    return failures >= current_app.config["LOGIN_MAX_FAILURES"]
 
 
 @bp.post("/logout")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -95,9 +96,14 @@ def current_user() -> User | None:
         )
         g.auth_via = "token"
     elif session.get("user_id"):
-        user = db().get(User, session["user_id"])
-        if user is not None and not user.active:
-            user = None
+        now = int(time.time())
+        if now - session.get("seen", 0) > current_app.config["SESSION_IDLE_SECONDS"]:
+            session.clear()  # idle too long: sign in again
+        else:
+            session["seen"] = now
+            user = db().get(User, session["user_id"])
+            if user is not None and not user.active:
+                user = None
         g.auth_via = "session"
     g.user = user
     return user

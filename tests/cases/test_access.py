@@ -86,3 +86,48 @@ def test_login_form_without_csrf_token_is_refused(app, make_user):
     r = app.test_client().post("/login", data={"username": "web2", "password": "s3cret-pass"})
     assert r.status_code == 400
     assert "表单已过期" in r.get_data(as_text=True)
+
+
+def _login(client, username, password):
+    import re
+
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+def test_repeated_failed_sign_ins_lock_the_user_name(app, make_user):
+    make_user("target", "mediator", password="right-password")
+    client = app.test_client()
+    for _ in range(5):
+        assert _login(client, "target", "guess").status_code == 401
+    r = _login(client, "target", "right-password")
+    assert r.status_code == 429
+    assert "登录失败次数过多" in r.get_data(as_text=True)
+    assert (
+        _login(app.test_client(), "target", "right-password").status_code == 429
+    )  # per name, not per browser
+
+
+def test_idle_session_expires(app, make_user):
+    make_user("sleepy", "mediator", password="right-password")
+    client = app.test_client()
+    assert _login(client, "sleepy", "right-password").status_code == 302
+    assert client.get("/workspace").status_code == 200
+    with client.session_transaction() as s:
+        s["seen"] -= app.config["SESSION_IDLE_SECONDS"] + 1
+    r = client.get("/workspace")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_auditor_reads_every_case_masked_and_changes_nothing(app, make_user, mediator_api):
+    _, tok = make_user("auditor1", "auditor")
+    number = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
+    auditor = Api(app.test_client(), tok)
+    case = auditor.get(f"/api/cases/{number}").get_json()
+    assert case["parties"][0]["id_number"] == "4101**********1234"
+    r = auditor.post(f"/api/cases/{number}/transitions", json={"to": "accepted"})
+    assert r.status_code == 403
+    assert auditor.post("/api/cases", json=case_payload()).status_code == 403

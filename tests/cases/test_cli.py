@@ -94,11 +94,23 @@ def test_admin_overrides_one_day_from_the_command_line(app):
     runner = app.test_cli_runner()
     before = runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0]
     assert before == "JC-2011-4: due 2026-03-09"  # Sat 03-07 → Mon 03-09
-    assert runner.invoke(args=["holidays", "set", "2026-03-09", "--day-off", "--name", "停工"]).exit_code == 0
+    assert (
+        runner.invoke(
+            args=["holidays", "set", "2026-03-09", "--day-off", "--name", "停工"]
+        ).exit_code
+        == 0
+    )
     after = runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0]
     assert after == "JC-2011-4: due 2026-03-10"
-    assert runner.invoke(args=["holidays", "set", "2026-03-09", "--day-off", "--remove"]).output.strip() == "removed"
-    assert runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0] == before
+    assert (
+        runner.invoke(
+            args=["holidays", "set", "2026-03-09", "--day-off", "--remove"]
+        ).output.strip()
+        == "removed"
+    )
+    assert (
+        runner.invoke(args=["deadline", "JC-2011-4", "2026-03-04"]).output.splitlines()[0] == before
+    )
 
 
 def test_centre_rule_set_command_lists_and_switches(app):

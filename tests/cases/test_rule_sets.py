@@ -55,7 +55,9 @@ def centre_rules(app, tmp_path):
     return folder
 
 
-def test_centre_adds_its_own_rule_set_and_new_cases_follow_it(app, centre_rules, make_user, mediator_api):
+def test_centre_adds_its_own_rule_set_and_new_cases_follow_it(
+    app, centre_rules, make_user, mediator_api
+):
     _, tok = make_user("boss", "admin")
     admin = Api(app.test_client(), tok)
     assert "fast" in admin.get("/api/rule-sets").get_json()["rule_sets"]
@@ -74,9 +76,14 @@ def test_admin_override_of_a_day_changes_working_day_counts(app, make_user, medi
     _, tok = make_user("boss", "admin")
     admin = Api(app.test_client(), tok)
     # Make Wednesday 2026-03-04 a day off (say, a local emergency closure).
-    r = admin.post("/api/holidays", json={"day": "2026-03-04", "workday": False, "name": "临时停工"})
+    r = admin.post(
+        "/api/holidays", json={"day": "2026-03-04", "workday": False, "name": "临时停工"}
+    )
     assert r.status_code == 200
-    assert mediator_api.post("/api/holidays", json={"day": "2026-03-05", "workday": False}).status_code == 403
+    assert (
+        mediator_api.post("/api/holidays", json={"day": "2026-03-05", "workday": False}).status_code
+        == 403
+    )
     case = mediator_api.post("/api/cases", json=case_payload(received_on="2026-03-02")).get_json()
     # Working days after Monday 03-02: Tue 03-03, (Wed off), Thu 03-05, Fri 03-06.
     assert case["clocks"][0]["due_on"] == "2026-03-06"

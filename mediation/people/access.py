@@ -107,3 +107,11 @@ def mask_name(value: str | None) -> str | None:
     if len(value) <= 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def log_personal_data_access(session, user: User, case: Case, via: str, ip: str | None) -> None:
+    """Record that `user` was shown the case's unmasked personal data (caller commits)."""
+    from mediation.people.model import PersonalDataAccess
+
+    if any(sees_personal_data(user, case, p) and (p.id_number or p.phone) for p in case.parties):
+        session.add(PersonalDataAccess(user_id=user.id, case_id=case.id, via=via, ip=ip))

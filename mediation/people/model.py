@@ -75,3 +75,17 @@ class LoginAttempt(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class PersonalDataAccess(Base):
+    """Who opened a case's unmasked personal data, and when (个人信息保护法: access is logged)."""
+
+    __tablename__ = "personal_data_access"
+    __table_args__ = (Index("ix_personal_data_access_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    via: Mapped[str] = mapped_column(String(16))  # api | page
+    ip: Mapped[str | None] = mapped_column(String(64))

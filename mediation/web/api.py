@@ -222,7 +222,10 @@ def _load(number: str, for_update: bool = False) -> Case:
 
 @bp.get("/cases/<number>")
 def read_case(number: str):
-    return _case_response(_load(number))
+    case = _load(number)
+    access.log_personal_data_access(db(), _user(), case, "api", request.remote_addr)
+    db().commit()
+    return _case_response(case)
 
 
 @bp.get("/cases/<number>/events")

@@ -140,6 +140,8 @@ def case_page(number: str):
     user = _require_user()
     case = get_case(db(), user.centre_id, number)
     access.require_see(user, case)
+    access.log_personal_data_access(db(), user, case, "page", request.remote_addr)
+    db().commit()
     ctx = deadline_context(db(), user.centre, today())
     data = present.case_json(case, user, clocks.case_clocks(db(), case), ctx, g.lang)
     can_manage = access.can_see(user, case) and user.is_staff

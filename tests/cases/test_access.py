@@ -131,3 +131,18 @@ def test_auditor_reads_every_case_masked_and_changes_nothing(app, make_user, med
     r = auditor.post(f"/api/cases/{number}/transitions", json={"to": "accepted"})
     assert r.status_code == 403
     assert auditor.post("/api/cases", json=case_payload()).status_code == 403
+
+
+def test_opening_unmasked_personal_data_is_logged(app, make_user, mediator_api):
+    from sqlalchemy import select
+
+    from mediation.people.model import PersonalDataAccess
+
+    _, bank_tok = make_user("bank9", "institution", institution=BANK)
+    number = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
+    mediator_api.get(f"/api/cases/{number}")
+    Api(app.test_client(), bank_tok).get(f"/api/cases/{number}")  # sees masked data only
+    session = app.extensions["mediation.sessionmaker"]()
+    rows = session.execute(select(PersonalDataAccess.via, PersonalDataAccess.user_id)).all()
+    session.close()
+    assert len(rows) == 1 and rows[0].via == "api"

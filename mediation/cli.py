@@ -81,7 +81,9 @@ def holidays_import(path: str) -> None:
 @click.argument("day")
 @click.option("--workday/--day-off", required=True, help="上班 (incl. 调休) or 放假")
 @click.option("--name", default=None)
-@click.option("--remove", is_flag=True, help="Drop the override and fall back to the packaged calendar.")
+@click.option(
+    "--remove", is_flag=True, help="Drop the override and fall back to the packaged calendar."
+)
 @with_appcontext
 def holidays_set(day: str, workday: bool, name: str | None, remove: bool) -> None:
     """Override one day of the calendar."""
@@ -90,7 +92,9 @@ def holidays_set(day: str, workday: bool, name: str | None, remove: bool) -> Non
     try:
         d = date.fromisoformat(day)
     except ValueError:
-        raise click.BadParameter(f"“{day}”不是有效日期 / not a date (YYYY-MM-DD)", param_hint="DAY") from None
+        raise click.BadParameter(
+            f"“{day}”不是有效日期 / not a date (YYYY-MM-DD)", param_hint="DAY"
+        ) from None
     with session_scope(_factory()) as s:
         if remove:
             click.echo("removed" if remove_day(s, d) else "no override for that day")

@@ -58,7 +58,9 @@ def year_summary(session: Session, year: int) -> tuple[bool, list[tuple[date, bo
     return calendar.is_verified(year), days
 
 
-def set_day(session: Session, day: date, workday: bool, name: str | None, source: str) -> HolidayOverride:
+def set_day(
+    session: Session, day: date, workday: bool, name: str | None, source: str
+) -> HolidayOverride:
     """An administrator's correction of one day (e.g. a late-published 调休)."""
     row = session.get(HolidayOverride, day)
     kind = DayKind.WORKDAY if workday else DayKind.DAY_OFF

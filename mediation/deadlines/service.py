@@ -226,7 +226,10 @@ def scan(session: Session, today: date, now=None) -> ScanResult:
     # deadlines/model.py) so the planner can use them; hence text, not bound parameters.
     for target, condition in (
         (Urgency.OVERDUE, and_(text(UNMARKED_OVERDUE), Clock.due_on < today)),
-        (Urgency.DUE_SOON, and_(text(UNMARKED_DUE_SOON), Clock.warn_on <= today, Clock.due_on >= today)),
+        (
+            Urgency.DUE_SOON,
+            and_(text(UNMARKED_DUE_SOON), Clock.warn_on <= today, Clock.due_on >= today),
+        ),
     ):
         changed = (
             select(Clock.case_id, func.min(Clock.rule_id).label("rule_id"))

@@ -169,7 +169,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Each domain keeps its own messages beside its code; they join the catalogue on first use.
+DOMAIN_CATALOGUES = (
+    "mediation.evidence.messages",
+    "mediation.transcripts.messages",
+    "mediation.precedents.messages",
+    "mediation.centre.messages",
+)
+_loaded = False
+
+
+def _load_domains() -> None:
+    global _loaded
+    import importlib
+
+    for name in DOMAIN_CATALOGUES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and name.startswith(exc.name)):
+                raise
+            continue
+        for key, pair in module.MESSAGES.items():
+            MESSAGES.setdefault(key, pair)
+    _loaded = True
+
+
 def t(key: str, lang: str = "zh", params: Mapping[str, object] | None = None) -> str:
+    if not _loaded:
+        _load_domains()
     pair = MESSAGES.get(key)
     if pair is None:
         return key

@@ -46,9 +46,49 @@ def _require_user() -> User:
 
 @bp.get("/")
 def index():
-    if current_user() is None:
+    user = current_user()
+    if user is None:
         return redirect(url_for("pages.login"))
-    return redirect(url_for("pages.workspace"))
+    if user.reads_all_cases:
+        return redirect(url_for("pages.workspace"))
+    return redirect(url_for("pages.my_cases"))
+
+
+ELDERLY_COOKIE = "elderly"
+
+
+def elderly_mode() -> bool:
+    return request.cookies.get(ELDERLY_COOKIE) == "1"
+
+
+@bp.post("/elderly")
+def toggle_elderly():
+    """One click, remembered in this browser for a year (not tied to the sign-in)."""
+    ref = request.referrer or ""
+    response = redirect(ref if ref.startswith(request.host_url) else url_for("pages.index"))
+    if elderly_mode():
+        response.delete_cookie(ELDERLY_COOKIE)
+    else:
+        response.set_cookie(ELDERLY_COOKIE, "1", max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/my")
+def my_cases():
+    """A party's own cases (claimant, institution, court): progress in plain words."""
+    user = _require_user()
+    rows = (
+        db()
+        .scalars(
+            access.visible_cases(user)
+            .options(selectinload(Case.parties))
+            .order_by(Case.received_on.desc(), Case.number.desc())
+            .limit(200)
+        )
+        .all()
+    )
+    cases = [present.case_summary_json(c, user, g.lang) for c in rows]
+    return render_template("portal/my_cases.html", cases=cases)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -74,7 +114,7 @@ def login():
                 nxt = request.args.get("next") or ""
                 # Only local paths: an open redirect would let a link send users elsewhere.
                 if not nxt.startswith("/") or nxt.startswith("//"):
-                    nxt = url_for("pages.workspace")
+                    nxt = url_for("pages.index")
                 return redirect(nxt)
             error = "login_failed"
     status = {None: 200, "login_failed": 401, "too_many_attempts": 429}[error]
@@ -114,6 +154,8 @@ URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.UNVERIFIED, Urgency.
 @bp.get("/workspace")
 def workspace():
     user = _require_user()
+    if not user.reads_all_cases:
+        return redirect(url_for("pages.my_cases"))
     stage = inputs.parse_enum(Stage, request.args.get("stage"), "stage", required=False)
     query = access.visible_cases(user).options(selectinload(Case.parties))
     if stage:
@@ -145,6 +187,15 @@ def case_page(number: str):
     ctx = deadline_context(db(), user.centre, today())
     data = present.case_json(case, user, clocks.case_clocks(db(), case), ctx, g.lang)
     can_manage = access.can_see(user, case) and user.is_staff
+    if not user.reads_all_cases:
+        return render_template(
+            "portal/case.html",
+            case=data,
+            progress=present.progress(case.stage),
+            next_deadline=present.next_deadline(data, g.lang),
+            handler=case.mediator.display_name if case.mediator else None,
+            can_withdraw=Stage.WITHDRAWN in stages.allowed_next(case.stage),
+        )
     return render_template(
         "case.html",
         case=data,

@@ -3,7 +3,7 @@ who may not see it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -162,3 +162,60 @@ def rule_json(book: RuleBook, rule_id: str, lang: str) -> dict:
         "promise": rule.promise,
         "citation": [citation_json(rule.citation)],
     }
+
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+def plain_date(d: date, lang: str) -> str:
+    if lang == "en":
+        return d.strftime("%a %d %b %Y")
+    return f"{d.year}年{d.month}月{d.day}日（星期{WEEKDAYS_ZH[d.weekday()]}）"
+
+
+# The usual path of a case, shown to parties as steps; side exits are shown when taken.
+MAIN_PATH = ("intake", "accepted", "investigation", "mediation", "signed", "performance", "closed")
+
+
+def progress(stage) -> list[dict]:
+    value = stage.value
+    path = list(MAIN_PATH)
+    if value not in path:
+        # 不予受理 / 调解不成 / 撤回 / 司法确认: put the stage where it happened.
+        anchor = {
+            "rejected": "intake",
+            "withdrawn": "accepted",
+            "failed": "mediation",
+            "judicial_confirmation": "signed",
+        }
+        path.insert(path.index(anchor[value]) + 1, value)
+        if value in ("rejected", "withdrawn", "failed"):
+            path = path[: path.index(value) + 1] + ["closed"]
+    current = path.index(value)
+    return [
+        {"stage": s, "state": "done" if i < current else "current" if i == current else "todo"}
+        for i, s in enumerate(path)
+    ]
+
+
+def next_deadline(case: dict, lang: str) -> str | None:
+    """The most pressing running time limit, in words a claimant understands."""
+    running = [c for c in case["clocks"] if c["status"] != "stopped" and c["due_on"]]
+    if not running:
+        return None
+    clock = min(running, key=lambda c: c["due_on"])
+    due = plain_date(date.fromisoformat(clock["due_on"]), lang)
+    if clock["status"] == "paused":
+        return t("portal.deadline_paused", lang, {"what": clock["title"]})
+    left = clock["days_left"]
+    key = (
+        "portal.deadline_overdue"
+        if left < 0
+        else "portal.deadline_today"
+        if left == 0
+        else "portal.deadline"
+    )
+    text = t(key, lang, {"what": clock["title"], "due": due, "n": abs(left)})
+    if not clock["calendar_verified"]:
+        text += t("portal.deadline_unverified", lang)
+    return text

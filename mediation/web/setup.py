@@ -54,10 +54,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _template_helpers() -> dict:
+        from mediation.web.pages import elderly_mode
+
         return {
             "t": lambda key, **params: t(key, g.get("lang", "zh"), params),
             "current_user": current_user,
             "lang": g.get("lang", "zh"),
+            "elderly_mode": elderly_mode,
         }
 
     app.register_error_handler(UserError, _user_error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -59,12 +60,12 @@ def test_mediator_signs_in_sees_queue_and_accepts_a_case(
     assert "/login" in page.url  # the queue needs a signed-in user
     page.fill("input[name=username]", "li")
     page.fill("input[name=password]", "wrong")
-    page.click("button[type=submit]")
+    page.click("#login-form button[type=submit]")
     assert page.locator("[role=alert]").inner_text() == "用户名或密码错误。"
 
     page.fill("input[name=username]", "li")
     page.fill("input[name=password]", "correct horse 1")
-    page.click("button[type=submit]")
+    page.click("#login-form button[type=submit]")
     page.wait_for_selector("#queue")
     row = page.locator("#queue tbody tr").first
     assert number in row.inner_text()
@@ -87,3 +88,54 @@ def test_mediator_signs_in_sees_queue_and_accepts_a_case(
     page.click("#transition-form button[type=submit]")
     assert page.locator("[role=alert]").inner_text() == "此操作必须填写理由。"
     assert page.locator("#stage").inner_text() == "受理"
+
+
+def test_claimant_on_a_phone_follows_progress_in_elderly_mode_and_withdraws(
+    app, server, browser, make_user, mediator_api, fixed_today
+):
+    from datetime import date
+
+    from tests.conftest import Api
+
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("browser flow runs once, on SQLite")
+    fixed_today(date(2026, 3, 3))
+    _, tok = make_user("wang", "claimant", password="phone pass 1")
+    created = Api(app.test_client(), tok).post(
+        "/api/cases", json=case_payload(received_on="2026-03-02")
+    )
+    number = created.get_json()["number"]
+    other = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "wang")
+    page.fill("input[name=password]", "phone pass 1")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/my")
+    assert number in page.inner_text("main") and other not in page.inner_text("main")
+    page.click(f"text={number}")
+    page.wait_for_selector("#progress")
+    assert page.locator("#progress li[aria-current=step]").inner_text() == "登记"
+    assert page.inner_text("#next-deadline") == (
+        "登记后作出是否受理的决定：应在2026年3月5日（星期四）前完成，还有 2 天。"
+    )
+    size_before = page.evaluate("getComputedStyle(document.body).fontSize")
+    page.click("text=长辈模式")
+    page.wait_for_selector("body.elderly")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "24px" != size_before
+    page.goto(server + f"/cases/{number}")  # remembered
+    assert page.locator("body.elderly").count() == 1
+    page.screenshot(path=str(Path(app.instance_path) / "claimant-phone.png"), full_page=True)
+
+    page.fill("textarea[name=reason]", "已与银行自行和解")
+    page.click("text=撤回调解申请")
+    page.wait_for_selector("#progress")
+    assert page.locator("#progress li[aria-current=step]").inner_text() == "撤回"
+    assert "已与银行自行和解" in page.inner_text("#timeline")
+    page.goto(server + f"/cases/{other}")
+    assert page.locator("[role=alert]").inner_text() == "您无权查看或操作此案件。"
+    context.close()

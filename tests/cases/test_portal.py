@@ -53,3 +53,50 @@ def test_next_deadline_speaks_plainly_in_both_languages():
     unverified = {"clocks": [_clock(due_on="2027-01-19", days_left=40, calendar_verified=False)]}
     assert next_deadline(unverified, "zh").endswith("（明年放假安排尚未公布，日期可能顺延。）")
     assert next_deadline({"clocks": [_clock(status="stopped")]}, "zh") is None
+
+
+def _signed_in(app, make_user, username, role):
+    import re
+
+    make_user(username, role, password="pw-long-enough")
+    client = app.test_client()
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    client.post(
+        "/login", data={"username": username, "password": "pw-long-enough", "csrf_token": token}
+    )
+    token = (
+        re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/my").data).group(1).decode()
+    )
+    return client, token
+
+
+def test_online_filing_is_for_claimants_and_keeps_the_draft_between_steps(app, make_user):
+    staff, _ = _signed_in(app, make_user, "med", "mediator")
+    assert staff.get("/my/new/who").status_code == 403
+    client, token = _signed_in(app, make_user, "li", "claimant")
+    r = client.post(
+        "/my/new/who", data={"csrf_token": token, "name": "李桂兰", "phone": "13900001111"}
+    )
+    assert r.status_code == 302 and r.headers["Location"].endswith("/my/new/institution")
+    r = client.post(
+        "/my/new/institution",
+        data={"csrf_token": token, "institution": "某银行", "dispute_type": "crypto"},
+    )
+    assert r.status_code == 400 and "dispute_type" in r.get_data(as_text=True)
+    client.post(
+        "/my/new/institution",
+        data={"csrf_token": token, "institution": "某银行", "dispute_type": "banking"},
+    )
+    client.post("/my/new/facts", data={"csrf_token": token, "facts": "理财到期亏损"})
+    client.post(
+        "/my/new/request",
+        data={"csrf_token": token, "request": "赔偿本金", "amount_claimed": "50000"},
+    )
+    r = client.post("/my/new/review", data={"csrf_token": token})
+    assert r.status_code == 302 and "/cases/" in r.headers["Location"]
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "赔偿本金" in page and 'aria-current="step">登记' in page
+    assert (
+        client.post("/my/new/review", data={"csrf_token": token}).status_code == 400
+    )  # the draft is gone

@@ -170,6 +170,8 @@ class EventKind(enum.StrEnum):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     MEDIATOR_ASSIGNED = "mediator_assigned"
+    RESPONSE = "response"
+    PROPOSAL = "proposal"
 
 
 class CaseEvent(Base):
@@ -192,3 +194,27 @@ class CaseEvent(Base):
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class MessageKind(enum.StrEnum):
+    MESSAGE = "message"  # 留言
+    RESPONSE = "response"  # the institution's answer to the complaint (答复意见)
+    PROPOSAL = "proposal"  # a settlement offer (和解方案)
+
+
+class CaseMessage(Base):
+    """Messages between the parties and the centre on one case; every party of the case
+    and the centre's staff read them."""
+
+    __tablename__ = "case_messages"
+    __table_args__ = (Index("ix_case_messages_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind))
+    body: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))  # for a proposal
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()

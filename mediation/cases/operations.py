@@ -14,9 +14,11 @@ from mediation.cases.model import (
     Case,
     CaseCounter,
     CaseEvent,
+    CaseMessage,
     Channel,
     DisputeType,
     EventKind,
+    MessageKind,
     Party,
     PartyKind,
     PartyRole,
@@ -393,3 +395,34 @@ def assign_mediator(session: Session, case: Case, actor: User | None, mediator: 
     return add_event(
         session, case, EventKind.MEDIATOR_ASSIGNED, actor, data={"mediator_id": mediator.id}
     )
+
+
+def post_message(
+    session: Session,
+    case: Case,
+    author: User,
+    kind: MessageKind,
+    body: str,
+    *,
+    amount: Decimal | None = None,
+) -> CaseMessage:
+    """A message on the case. The institution's formal answer and a settlement proposal are
+    also events, so they appear in the case history."""
+    if case.stage == Stage.CLOSED:
+        raise UserError("case_closed", status=409)
+    if kind == MessageKind.PROPOSAL and amount is None:
+        raise UserError("missing_field", field="amount")
+    message = CaseMessage(
+        case_id=case.id, author_id=author.id, kind=kind, body=body, amount=amount, at=utcnow()
+    )
+    session.add(message)
+    if kind != MessageKind.MESSAGE:
+        add_event(
+            session,
+            case,
+            EventKind.RESPONSE if kind == MessageKind.RESPONSE else EventKind.PROPOSAL,
+            author,
+            effective_on=None,
+            data={"amount": str(amount)} if amount is not None else {},
+        )
+    return message

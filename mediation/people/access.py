@@ -115,3 +115,13 @@ def log_personal_data_access(session, user: User, case: Case, via: str, ip: str 
 
     if any(sees_personal_data(user, case, p) and (p.id_number or p.phone) for p in case.parties):
         session.add(PersonalDataAccess(user_id=user.id, case_id=case.id, via=via, ip=ip))
+
+
+def require_post(user: User, case: Case, kind: str) -> None:
+    """Parties and staff write messages; only the institution answers formally; parties and
+    staff may put a settlement proposal; auditors and courts only read."""
+    require_see(user, case)
+    if user.role in (Role.AUDITOR, Role.COURT):
+        raise Forbidden()
+    if kind == "response" and user.role != Role.INSTITUTION:
+        raise Forbidden()

@@ -326,6 +326,38 @@ def extend(number: str):
     return _case_response(case)
 
 
+@bp.get("/cases/<number>/messages")
+def list_messages(number: str):
+    from mediation.cases.model import CaseMessage
+
+    case = _load(number)
+    rows = (
+        db()
+        .scalars(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id)
+            .order_by(CaseMessage.at, CaseMessage.id)
+        )
+        .all()
+    )
+    return jsonify({"messages": [present.message_json(m, _user(), g.lang) for m in rows]})
+
+
+@bp.post("/cases/<number>/messages")
+def post_message(number: str):
+    from mediation.cases.model import MessageKind
+
+    body = inputs.json_body()
+    kind = inputs.parse_enum(MessageKind, body.get("kind", "message"), "kind")
+    text_ = inputs.parse_text(body.get("body"), "body", max_len=10000)
+    amount = inputs.parse_amount(body.get("amount"), "amount")
+    case = _load(number, for_update=True)
+    access.require_post(_user(), case, kind.value)
+    message = operations.post_message(db(), case, _user(), kind, text_, amount=amount)
+    db().commit()
+    return jsonify(present.message_json(message, _user(), g.lang)), 201
+
+
 @bp.get("/holidays")
 def holidays():
     from mediation.deadlines.holidays import year_summary

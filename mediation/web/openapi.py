@@ -210,6 +210,37 @@ def spec() -> dict:
                     },
                 },
             ),
+            "/api/cases/{number}/messages": {
+                "get": {
+                    "summary": "Messages, the institution's answer and settlement proposals",
+                    "parameters": [NUMBER],
+                    "responses": {"200": {"description": "Messages"}, "403": ERROR, "404": ERROR},
+                },
+                "post": {
+                    "summary": "Write a message, answer (institutions) or propose a settlement",
+                    "parameters": [NUMBER],
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["body"],
+                            "properties": {
+                                "kind": {
+                                    "type": "string",
+                                    "enum": ["message", "response", "proposal"],
+                                },
+                                "body": {"type": "string"},
+                                "amount": {"type": ["string", "number"]},
+                            },
+                        }
+                    ),
+                    "responses": {
+                        "201": {"description": "Posted"},
+                        "400": ERROR,
+                        "403": ERROR,
+                        "409": ERROR,
+                    },
+                },
+            },
             "/api/holidays": {
                 "get": {
                     "summary": "Days off and make-up working days of a year, and whether it is verified",

@@ -23,14 +23,14 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
 from mediation.cases import operations, stages
-from mediation.cases.model import Case, Stage, Urgency
+from mediation.cases.model import Case, CaseMessage, MessageKind, Stage, Urgency
 from mediation.cases.service import deadline_context, get_case
 from mediation.db import utcnow
 from mediation.deadlines import service as clocks
 from mediation.deadlines.model import PauseReason
 from mediation.errors import UserError
 from mediation.people import access
-from mediation.people.model import LoginAttempt, User
+from mediation.people.model import LoginAttempt, Role, User
 from mediation.web import inputs, present
 from mediation.web.setup import current_user, db, today
 
@@ -187,6 +187,15 @@ def case_page(number: str):
     ctx = deadline_context(db(), user.centre, today())
     data = present.case_json(case, user, clocks.case_clocks(db(), case), ctx, g.lang)
     can_manage = access.can_see(user, case) and user.is_staff
+    messages = [
+        present.message_json(m, user, g.lang)
+        for m in db().scalars(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id)
+            .order_by(CaseMessage.at, CaseMessage.id)
+        )
+    ]
+    message_kinds = _message_kinds(user)
     if not user.reads_all_cases:
         return render_template(
             "portal/case.html",
@@ -195,6 +204,8 @@ def case_page(number: str):
             next_deadline=present.next_deadline(data, g.lang),
             handler=case.mediator.display_name if case.mediator else None,
             can_withdraw=Stage.WITHDRAWN in stages.allowed_next(case.stage),
+            messages=messages,
+            message_kinds=message_kinds,
         )
     return render_template(
         "case.html",
@@ -202,7 +213,41 @@ def case_page(number: str):
         next_stages=[s.value for s in stages.allowed_next(case.stage)] if can_manage else [],
         pause_reasons=[r.value for r in PauseReason],
         can_manage=can_manage,
+        messages=messages,
+        message_kinds=message_kinds,
     )
+
+
+def _message_kinds(user: User) -> list[str]:
+    if user.role in (Role.AUDITOR, Role.COURT):
+        return []
+    kinds = ["message", "proposal"]
+    if user.role == Role.INSTITUTION:
+        kinds.insert(1, "response")
+    return kinds
+
+
+@bp.post("/cases/<number>/messages")
+def case_message(number: str):
+    user = _require_user()
+    session_ = db()
+    case = get_case(session_, user.centre_id, number, for_update=True)
+    kind = inputs.parse_enum(MessageKind, request.form.get("kind") or "message", "kind")
+    access.require_post(user, case, kind.value)
+    try:
+        operations.post_message(
+            session_,
+            case,
+            user,
+            kind,
+            inputs.parse_text(request.form.get("body"), "body", max_len=10000),
+            amount=inputs.parse_amount(request.form.get("amount"), "amount"),
+        )
+        session_.commit()
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang), "error")
+    return redirect(url_for("pages.case_page", number=number) + "#messages")
 
 
 @bp.post("/cases/<number>/transition")

@@ -219,3 +219,32 @@ def next_deadline(case: dict, lang: str) -> str | None:
     if not clock["calendar_verified"]:
         text += t("portal.deadline_unverified", lang)
     return text
+
+
+ROLE_LABEL = {
+    "claimant": "case.claimant",
+    "institution": "case.respondent",
+    "mediator": "role.mediator",
+    "admin": "role.admin",
+}
+
+
+def message_json(message, viewer: User, lang: str) -> dict:
+    author = message.author
+    # Other parties see the author's role, not a person's name.
+    shown = (
+        author.display_name
+        if (viewer.reads_all_cases or author.id == viewer.id or author.role.value == "institution")
+        else t(ROLE_LABEL.get(author.role.value, "role.mediator"), lang)
+    )
+    return {
+        "id": message.id,
+        "kind": message.kind.value,
+        "label": t(f"message.{message.kind.value}", lang),
+        "author": shown,
+        "author_role": author.role.value,
+        "body": message.body,
+        "amount": str(message.amount) if message.amount is not None else None,
+        "at": message.at.isoformat() + "Z",
+        "at_local": local_time(message.at),
+    }

@@ -226,6 +226,8 @@ def upgrade() -> None:
                 "due_soon",
                 "overdue",
                 "mediator_assigned",
+                "response",
+                "proposal",
                 name="eventkind",
                 native_enum=False,
                 length=32,
@@ -458,9 +460,38 @@ def upgrade() -> None:
     op.create_index(
         "ix_personal_data_access_case_at", "personal_data_access", ["case_id", "at"], unique=False
     )
+    op.create_table(
+        "case_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "message", "response", "proposal", name="messagekind", native_enum=False, length=32
+            ),
+            nullable=False,
+        ),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=16, scale=2), nullable=True),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_case_messages_author_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+            name=op.f("fk_case_messages_case_id_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_messages")),
+    )
+    op.create_index("ix_case_messages_case_at", "case_messages", ["case_id", "at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_messages_case_at", table_name="case_messages")
+    op.drop_table("case_messages")
     op.drop_index("ix_personal_data_access_case_at", table_name="personal_data_access")
     op.drop_table("personal_data_access")
     op.drop_index("ix_login_attempts_username_at", table_name="login_attempts")

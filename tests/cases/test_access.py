@@ -146,3 +146,58 @@ def test_opening_unmasked_personal_data_is_logged(app, make_user, mediator_api):
     rows = session.execute(select(PersonalDataAccess.via, PersonalDataAccess.user_id)).all()
     session.close()
     assert len(rows) == 1 and rows[0].via == "api"
+
+
+def test_institution_answers_and_proposes_claimant_sees_it_others_cannot_post(
+    app, make_user, mediator_api
+):
+    _, bank_tok = make_user("bank2", "institution", institution=BANK)
+    _, aud_tok = make_user("aud", "auditor")
+    claimant_id, claimant_tok = make_user("wang2", "claimant")
+    number = (
+        Api(app.test_client(), claimant_tok)
+        .post("/api/cases", json=case_payload())
+        .get_json()["number"]
+    )
+    bank = Api(app.test_client(), bank_tok)
+    r = bank.post(
+        f"/api/cases/{number}/messages", json={"kind": "response", "body": "投保时未告知既往病史。"}
+    )
+    assert r.status_code == 201 and r.get_json()["label"] == "机构答复意见"
+    r = bank.post(
+        f"/api/cases/{number}/messages", json={"kind": "proposal", "body": "愿意通融赔付一半。"}
+    )
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "missing_field"
+    r = bank.post(
+        f"/api/cases/{number}/messages",
+        json={"kind": "proposal", "body": "愿意通融赔付一半。", "amount": "60000"},
+    )
+    assert r.status_code == 201
+    claimant = Api(app.test_client(), claimant_tok)
+    assert (
+        claimant.post(
+            f"/api/cases/{number}/messages", json={"kind": "response", "body": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        Api(app.test_client(), aud_tok)
+        .post(f"/api/cases/{number}/messages", json={"body": "x"})
+        .status_code
+        == 403
+    )
+    r = claimant.post(f"/api/cases/{number}/messages", json={"body": "我不同意，要求全额赔付。"})
+    assert r.status_code == 201
+    seen = claimant.get(f"/api/cases/{number}/messages").get_json()["messages"]
+    assert [(m["kind"], m["amount"]) for m in seen] == [
+        ("response", None),
+        ("proposal", "60000.00"),
+        ("message", None),
+    ]
+    # The bank sees the claimant's role, not the claimant's name.
+    assert bank.get(f"/api/cases/{number}/messages").get_json()["messages"][2]["author"] == "申请人"
+    events = mediator_api.get(f"/api/cases/{number}").get_json()["events"]
+    assert [e["kind"] for e in events if e["kind"] in ("response", "proposal")] == [
+        "response",
+        "proposal",
+    ]

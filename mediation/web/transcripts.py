@@ -126,7 +126,8 @@ def _recording_json(case: Case, rec: Recording) -> dict:
         "model": rec.model,
         **service.status_of(rec, _queue(), g.lang),
         "versions": [
-            {"version": tr.version, "kind": tr.kind.value, "sha256": tr.sha256} for tr in rec.transcripts
+            {"version": tr.version, "kind": tr.kind.value, "sha256": tr.sha256}
+            for tr in rec.transcripts
         ],
         "links": {
             "self": base,
@@ -146,7 +147,9 @@ def _upload(case: Case) -> Recording:
         raise service.TranscriptError("audio.missing_file")
     variety = service.parse_variety(request.form.get("variety"))
     session = db()
-    rec = service.add_recording(session, case, user, upload.stream, upload.filename, variety, _settings())
+    rec = service.add_recording(
+        session, case, user, upload.stream, upload.filename, variety, _settings()
+    )
     session.commit()
     try:
         service.enqueue_transcription(_queue(), rec)
@@ -187,7 +190,11 @@ def read_transcript(number: str, recording_id: int):
     if not rec.transcripts:
         raise service.TranscriptError("transcript.not_ready", status=409)
     version = request.args.get("version", type=int)
-    chosen = rec.latest if version is None else next((x for x in rec.transcripts if x.version == version), None)
+    chosen = (
+        rec.latest
+        if version is None
+        else next((x for x in rec.transcripts if x.version == version), None)
+    )
     if chosen is None:
         raise service.TranscriptError("transcript.not_found", status=404)
     return jsonify(
@@ -303,7 +310,11 @@ def recording_correct(number: str, recording_id: int):
     rec = _recording(case, recording_id)
     form = request.form
     starts, ends, texts = form.getlist("start"), form.getlist("end"), form.getlist("text")
-    body = {"segments": [{"start": a, "end": b, "text": x} for a, b, x in zip(starts, ends, texts, strict=False)]}
+    body = {
+        "segments": [
+            {"start": a, "end": b, "text": x} for a, b, x in zip(starts, ends, texts, strict=False)
+        ]
+    }
     try:
         segments = service.parse_segments(body, rec)
         tr = service.correct(
@@ -313,7 +324,9 @@ def recording_correct(number: str, recording_id: int):
             segments,
             _settings(),
             note=(form.get("note") or "")[:2000],
-            base_version=int(form["base_version"]) if form.get("base_version", "").isdigit() else None,
+            base_version=int(form["base_version"])
+            if form.get("base_version", "").isdigit()
+            else None,
         )
         db().commit()
         flash(t("transcript.saved", g.lang, {"n": tr.version}))
@@ -327,8 +340,16 @@ ROUTES = [
     ("POST", API, "upload a recording (multipart: file, variety) -> 202, transcription queued"),
     ("GET", API, "the case's recordings with status, percent, eta_s, error"),
     ("GET", API + "/<id>", "one recording's status"),
-    ("GET", API + "/<id>/transcript", "latest (or ?version=N) transcript with segments and versions"),
-    ("POST", API + "/<id>/transcript", "staff: a correction {segments|text, note, base_version} -> 201"),
+    (
+        "GET",
+        API + "/<id>/transcript",
+        "latest (or ?version=N) transcript with segments and versions",
+    ),
+    (
+        "POST",
+        API + "/<id>/transcript",
+        "staff: a correction {segments|text, note, base_version} -> 201",
+    ),
     ("POST", API + "/<id>/retry", "staff: transcribe a failed recording again -> 202"),
     ("GET", API + "/<id>/audio", "the audio file"),
     ("GET", PAGE, "page: recordings, upload form, progress (?fragment=1: the panel alone)"),

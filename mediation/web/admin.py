@@ -1,0 +1,175 @@
+"""The centre administrator's pages: users and roles, rule sets, the holiday calendar."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from mediation.cases.service import rule_set, rule_set_names, rulebook
+from mediation.deadlines.calendar import ScheduleError, parse_schedule
+from mediation.deadlines.holidays import import_schedule, remove_day, set_day, year_summary
+from mediation.errors import Forbidden, UserError
+from mediation.i18n import t
+from mediation.people.model import Role, User
+from mediation.web import inputs
+from mediation.web.pages import _require_user
+from mediation.web.setup import db, today, token_hash
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _admin() -> User:
+    user = _require_user()
+    if user.role != Role.ADMIN:
+        raise Forbidden()
+    return user
+
+
+def _extra_dirs() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config["EXTRA_RULE_DIRS"])
+
+
+@bp.get("/users")
+def users():
+    admin = _admin()
+    rows = (
+        db()
+        .scalars(
+            select(User).where(User.centre_id == admin.centre_id).order_by(User.role, User.username)
+        )
+        .all()
+    )
+    return render_template("admin/users.html", users=rows, roles=[r.value for r in Role])
+
+
+@bp.post("/users")
+def create_user():
+    admin = _admin()
+    session_ = db()
+    try:
+        username = inputs.parse_text(request.form.get("username"), "username", max_len=64)
+        if session_.scalar(select(User).where(User.username == username)):
+            raise UserError("user_exists", username=username)
+        password = request.form.get("password") or ""
+        if len(password) < 10:
+            raise UserError("weak_password")
+        session_.add(
+            User(
+                centre_id=admin.centre_id,
+                username=username,
+                display_name=inputs.parse_text(
+                    request.form.get("display_name"), "display_name", max_len=100
+                ),
+                role=inputs.parse_enum(Role, request.form.get("role"), "role"),
+                password_hash=generate_password_hash(password),
+                institution_name=inputs.parse_text(
+                    request.form.get("institution"), "institution", required=False, max_len=200
+                ),
+            )
+        )
+        session_.commit()
+        flash(t("admin.user_created", g.lang, {"username": username}))
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang))
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>")
+def change_user(user_id: int):
+    admin = _admin()
+    session_ = db()
+    user = session_.get(User, user_id)
+    if user is None or user.centre_id != admin.centre_id:
+        raise UserError("not_found", status=404)
+    action = request.form.get("action")
+    if action == "deactivate" and user.id != admin.id:
+        user.active = False
+    elif action == "activate":
+        user.active = True
+    elif action == "token":
+        token = secrets.token_urlsafe(32)
+        user.api_token_hash = token_hash(token)
+        # Shown once on the next page and never stored in the clear.
+        flash(t("admin.token_issued", g.lang, {"username": user.username, "token": token}))
+    session_.commit()
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/calendar")
+def calendar():
+    _admin()
+    year = (
+        inputs.parse_int(request.args.get("year"), "year", required=False, low=1950, high=2199)
+        or today().year
+    )
+    verified, days = year_summary(db(), year)
+    return render_template("admin/calendar.html", year=year, verified=verified, days=days)
+
+
+@bp.post("/calendar")
+def change_calendar():
+    admin = _admin()
+    session_ = db()
+    try:
+        upload = request.files.get("schedule")
+        if upload and upload.filename:
+            try:
+                # The trailing newline keeps the upload from ever being read as a file path.
+                schedule = parse_schedule(upload.read(256 * 1024).decode("utf-8") + "\n")
+            except (ScheduleError, UnicodeDecodeError) as exc:
+                raise UserError("bad_schedule", detail=str(exc)) from None
+            import_schedule(session_, schedule)
+            year = schedule.year
+        else:
+            day = inputs.parse_date(request.form.get("day"), "day")
+            year = day.year
+            if request.form.get("action") == "remove":
+                remove_day(session_, day)
+            else:
+                set_day(
+                    session_,
+                    day,
+                    request.form.get("kind") == "workday",
+                    request.form.get("name") or None,
+                    f"admin:{admin.username}",
+                )
+        session_.commit()
+        return redirect(url_for("admin.calendar", year=year))
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang))
+        return redirect(url_for("admin.calendar"))
+
+
+@bp.get("/rules")
+def rules():
+    admin = _admin()
+    dirs = _extra_dirs()
+    book = rulebook(dirs)
+    current = rule_set(admin.centre.rule_set, dirs)
+    return render_template(
+        "admin/rules.html",
+        rules=book.all(include_aliases=False),
+        sets=rule_set_names(dirs),
+        current=current,
+    )
+
+
+@bp.post("/rules")
+def choose_rules():
+    admin = _admin()
+    try:
+        chosen = rule_set(
+            inputs.parse_text(request.form.get("rule_set"), "rule_set", max_len=64), _extra_dirs()
+        )
+        admin.centre.rule_set = chosen.name
+        db().commit()
+    except UserError as exc:
+        flash(exc.message(g.lang))
+    return redirect(url_for("admin.rules"))

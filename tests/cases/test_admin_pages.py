@@ -59,8 +59,6 @@ def test_admin_creates_a_user_who_can_sign_in_and_issues_a_token(app, make_user)
     )
     page = client.get("/admin/users").get_data(as_text=True)
     assert "赵调解" in page
-        r'/admin/users/(\d+)"[^<]*<input[^>]*>\s*<button name="action" value="deactivate">', page
-    )
     ids = re.findall(r"/admin/users/(\d+)", page)
     client.post(f"/admin/users/{ids[-1]}", data={"csrf_token": token, "action": "token"})
     shown = client.get("/admin/users").get_data(as_text=True)

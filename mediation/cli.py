@@ -282,7 +282,9 @@ def user_token(username: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, demo, holidays_group, deadline, scan, centre_group, user_group):
+    from mediation.centre.cli import group as centre_ops
+
+    for command in (db_group, demo, holidays_group, deadline, scan, centre_group, user_group, centre_ops):
         app.cli.add_command(command)
 
 

@@ -231,6 +231,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event.proposal": ("提出和解方案", "Settlement proposed"),
     # Administration
     "nav.admin_users": ("用户", "Users"),
+    "nav.centre": ("中心管理", "Centre"),
     "nav.admin_calendar": ("节假日", "Calendar"),
     "nav.admin_rules": ("期限规则", "Time-limit rules"),
     "admin.users": ("用户与角色", "Users and roles"),

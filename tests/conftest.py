@@ -189,11 +189,12 @@ def fixed_today(monkeypatch):
 
     def pin(day: date):
         import mediation.web.api as api_mod
+        import mediation.web.centre as centre_mod
         import mediation.web.filing as filing_mod
         import mediation.web.pages as pages_mod
         import mediation.web.setup as setup_mod
 
-        for mod in (setup_mod, api_mod, pages_mod, filing_mod):
+        for mod in (setup_mod, api_mod, pages_mod, filing_mod, centre_mod):
             monkeypatch.setattr(mod, "today", lambda: day)
 
     return pin

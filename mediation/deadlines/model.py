@@ -13,7 +13,6 @@ from mediation.cases.model import Case, Urgency
 from mediation.db import Base, str_enum, utcnow
 from mediation.people.model import User
 
-
 UNMARKED_OVERDUE = "status = 'running' AND urgency <> 'overdue'"
 UNMARKED_DUE_SOON = "status = 'running' AND urgency NOT IN ('due_soon', 'overdue')"
 

@@ -44,6 +44,14 @@ def _action(summary: str, schema: dict) -> dict:
 
 @lru_cache(maxsize=1)
 def spec() -> dict:
+    from mediation.web import centre
+
+    doc = _core_spec()
+    doc["paths"].update(centre.openapi_paths())
+    return doc
+
+
+def _core_spec() -> dict:
     version_prop = {"expected_version": {"type": "integer", "minimum": 1}}
     return {
         "openapi": "3.1.0",

@@ -29,10 +29,11 @@ def init_app(app: Flask) -> None:
     app.extensions["mediation.sessionmaker"] = make_sessionmaker(engine)
     csrf.init_app(app)
 
-    from mediation.web import admin, api, filing, pages
+    from mediation.web import admin, api, centre, filing, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(centre.bp)
     app.register_blueprint(filing.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions (api.before_request)

@@ -90,6 +90,7 @@ def test_append_runs_inside_the_callers_transaction(any_db):
         ({"reason": "很长" * 200}, "ledger.bad_payload"),
         ({"n": 2**53}, "ledger.bad_payload"),
         ({1: "x"}, "ledger.bad_payload"),
+        ({"金额": 100}, "ledger.bad_payload"),  # keys are ASCII field names
     ],
 )
 def test_payloads_with_personal_data_or_non_canonical_values_are_refused(sqlite_db, payload, code):

@@ -10,6 +10,8 @@ import json
 import multiprocessing
 import threading
 
+import pytest
+
 from mediation.db import make_engine, make_sessionmaker, session_scope
 from mediation.evidence import ledger, merkle
 from mediation.evidence.verify import verify_case
@@ -110,9 +112,11 @@ def test_fifty_threads_postgresql(pg_db):
     _run_threads(pg_db)
 
 
+@pytest.mark.slow
 def test_fifty_processes_sqlite(sqlite_db):
     _run_processes(sqlite_db)
 
 
+@pytest.mark.slow
 def test_fifty_processes_postgresql(pg_db):
     _run_processes(pg_db)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from mediation.db import session_scope
 from mediation.evidence import checkpoints, ledger, merkle, notes
 from mediation.evidence.checkpoints import KeyRing, LedgerSigner
+from mediation.evidence.model import LedgerCheckpoint
 from mediation.evidence.verify import CaseReport, verify_case, verify_store
 from mediation.people.model import User
 
@@ -90,6 +91,12 @@ def test_an_untouched_ledger_verifies(built):
     assert report.entries == 12 and report.files == 1
     assert sorted(c.tree_size for c in report.checkpoints) == [8, 12]
     assert report.summary().endswith(": OK")
+    for batch in (1, 3, 4, 5, 8):  # batches that split the ledger at every kind of boundary
+        with built.db.factory() as s:
+            again = verify_case(
+                s, built.case_id, keys=built.keyring.trusted(), store=built.store, batch=batch
+            )
+        assert again.ok and again.root == report.root and len(again.checkpoints) == 2
 
 
 def test_changed_row_is_named(built):
@@ -301,3 +308,123 @@ def test_store_checkpoint_catches_a_rollback_whose_case_checkpoints_were_removed
     assert not report.ok
     assert case_report.first_problem.code == "checkpoint.rollback"
     assert "store checkpoint" in case_report.first_problem.message
+
+
+def test_a_body_smuggling_a_second_line_is_not_canonical(built):
+    """Even with its hashes redone and no checkpoint left to contradict it."""
+    built.sql("DELETE FROM ledger_checkpoints WHERE case_id=:c", c=built.case_id)
+    with built.db.factory() as s:
+        last = ledger.entries(s, built.case_id)[11]
+    body = b"junk\n" + last.body
+    built.sql(
+        "UPDATE ledger_entries SET body=:b, leaf_hash=:h WHERE case_id=:c AND seq=11",
+        b=body,
+        h=merkle.leaf_hash(body),
+        c=built.case_id,
+    )
+    _reset_head(built)
+    report = built.report()
+    assert report.first_bad_seq == 11
+    assert report.first_problem.code == "entry.body"
+
+
+def test_batch_size_does_not_change_the_findings(built):
+    with built.db.factory() as s:
+        body = ledger.entries(s, built.case_id)[7].body
+    built.sql(
+        "UPDATE ledger_entries SET body=:b WHERE case_id=:c AND seq=7",
+        b=body.replace(b'"i":7', b'"i":8'),
+        c=built.case_id,
+    )
+    found = {}
+    for batch in (1, 3, 5, 8, 10_000):
+        with built.db.factory() as s:
+            report = verify_case(
+                s, built.case_id, keys=built.keyring.trusted(), store=built.store, batch=batch
+            )
+        found[batch] = [(p.code, p.seq, p.message) for p in report.problems]
+        assert report.first_problem.code == "entry.hash" and report.first_bad_seq == 7
+    assert all(problems == found[1] for problems in found.values())
+
+
+def test_parallel_pass_agrees_with_the_single_pass(built, monkeypatch):
+    from mediation.evidence import verify as verify_module
+
+    outcomes = []
+    original = verify_module._parallel_pass
+
+    def spy(*args, **kwargs):
+        walk = original(*args, **kwargs)
+        outcomes.append(walk is not None)
+        return walk
+
+    monkeypatch.setattr(verify_module, "_parallel_pass", spy)
+
+    def both():
+        with built.db.factory() as s:
+            single = verify_case(s, built.case_id, keys=built.keyring.trusted(), store=built.store)
+            split = verify_case(
+                s,
+                built.case_id,
+                keys=built.keyring.trusted(),
+                store=built.store,
+                workers=2,
+                chunk=4,
+            )
+        return single, split
+
+    single, split = both()
+    assert outcomes == [True]  # 12 entries in 3 chunks of 4, checked by 2 processes
+    assert single.ok and split.ok
+    assert (split.root, split.entries, split.files) == (single.root, 12, 1)
+    assert len(split.checkpoints) == 2
+
+    with built.db.factory() as s:
+        body = ledger.entries(s, built.case_id)[9].body
+    built.sql(
+        "UPDATE ledger_entries SET body=:b, leaf_hash=:h WHERE case_id=:c AND seq=9",
+        b=body.replace(b'"i":9', b'"i":0'),
+        h=merkle.leaf_hash(body.replace(b'"i":9', b'"i":0')),
+        c=built.case_id,
+    )
+    single, split = both()
+    assert outcomes == [True, False]  # the split pass saw something and stood aside
+    assert split.first_bad_seq == single.first_bad_seq == 9
+    assert [(p.code, p.seq) for p in split.problems] == [(p.code, p.seq) for p in single.problems]
+
+
+def test_parallel_pass_checks_checkpoints_inside_chunks(any_db, keyring, signer, monkeypatch):
+    from mediation.evidence import verify as verify_module
+
+    case_id, _, _ = any_db.make_case()
+    for upto in (5, 13, 21):
+        with session_scope(any_db.factory) as s:
+            while ledger.head_of(s, case_id).size < upto:
+                ledger.append_entry(s, case_id, "case.note", None, {"n": upto})
+            checkpoints.checkpoint_case(s, case_id, signer)
+    outcomes = []
+    original = verify_module._parallel_pass
+    monkeypatch.setattr(
+        verify_module,
+        "_parallel_pass",
+        lambda *a, **k: outcomes.append(original(*a, **k)) or outcomes[-1],
+    )
+    with any_db.factory() as s:
+        report = verify_case(s, case_id, keys=keyring.trusted(), workers=2, chunk=4)
+    assert outcomes[0] is not None and report.ok and report.entries == 21
+    assert sorted(c.tree_size for c in report.checkpoints) == [5, 13, 21]
+    # a forged root for size 13 (signed by the real key, so only the root is wrong)
+    with any_db.factory() as s:
+        cp = s.query(LedgerCheckpoint).filter_by(case_id=case_id, tree_size=13).one()
+        forged = notes.sign_note(
+            notes.checkpoint_text(cp.origin, 13, bytes(32)), signer.name, signer.private_key
+        )
+    with any_db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE ledger_checkpoints SET note=:n, root=:r WHERE id=:i"),
+            {"n": forged, "r": bytes(32), "i": cp.id},
+        )
+    with any_db.factory() as s:
+        report = verify_case(s, case_id, keys=keyring.trusted(), workers=2, chunk=4)
+    assert outcomes[1] is None
+    assert [p.code for p in report.problems] == ["checkpoint.root"]

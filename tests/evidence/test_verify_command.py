@@ -7,12 +7,14 @@ import io
 import pytest
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from mediation.db import session_scope
+from mediation.db import make_sessionmaker, session_scope
 from mediation.evidence import checkpoints, ledger, service
 from mediation.evidence.blobstore import LocalBlobStore
 from mediation.evidence.checkpoints import KeyRing
-from mediation.evidence.cli import verify_command
+from mediation.evidence.cli import read_engine, verify_command
+from mediation.evidence.verify import verify_case
 from mediation.people.model import User
 
 
@@ -80,3 +82,25 @@ def test_usage_errors(app_with_ledger):
     assert _run(app, "--case", "1", "--all").exit_code == 2
     missing = _run(app, "--case", "2099-9999")
     assert missing.exit_code == 2 and "no case" in missing.output
+
+
+def test_verification_reads_a_snapshot_without_blocking_writers(sqlite_db):
+    case_id, _, _ = sqlite_db.make_case()
+    with session_scope(sqlite_db.factory) as s:
+        ledger.append_entry(s, case_id, "case.note", None, {"i": 0})
+    engine = read_engine(sqlite_db.url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            reader = Session(bind=conn)
+            assert verify_case(reader, case_id, keys={}).entries == 1
+            writer = sqlite_db.new_engine(connect_args={"timeout": 2, "check_same_thread": False})
+            factory = make_sessionmaker(writer)
+            with session_scope(factory) as s:  # would wait, then fail, under a write lock
+                ledger.append_entry(s, case_id, "case.note", None, {"i": 1})
+            writer.dispose()
+            report = verify_case(reader, case_id, keys={})
+            assert report.ok and report.entries == 1  # still the snapshot it started with
+    finally:
+        engine.dispose()
+    with sqlite_db.factory() as s:
+        assert verify_case(s, case_id, keys={}).entries == 2

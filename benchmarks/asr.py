@@ -1,0 +1,230 @@
+"""Speech-to-text benchmark on the dialect dev clips (../shared/data/audio).
+
+Prints, per variety and overall, the character error rate after normalisation
+(nlp.textnorm: t2s, numbers read out, punctuation removed) and the real-time factor
+(processing time / audio time, model loading excluded), for, in one run:
+
+  * openai-whisper, greedy (temperature 0), language zh, no prompt: the reference;
+  * openai-whisper, beam 5, otherwise the same;
+  * the application's default path (nlp.asr.Transcriber with its default Options:
+    faster-whisper int8, VAD chunking, the variety's style prompt, the financial
+    vocabulary as hotwords, temperature fallback, t2s).
+
+    .venv/bin/python -m benchmarks.asr [--limit N] [--ablation] [--threads 2]
+
+Targets (issue 5): the default path at least 4x faster than openai-whisper beam 5 on 2
+CPU cores, and a lower CER than openai-whisper base on every variety. The clips are for
+development only; they are read from ../shared and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+AUDIO = REPO.parent / "shared" / "data" / "audio"
+
+
+def _clips(limit: int | None, varieties: set[str] | None) -> list[dict]:
+    tsv = AUDIO / "transcripts.tsv"
+    if not tsv.exists():
+        sys.exit(f"no dev clips at {AUDIO}: this benchmark needs ../shared/data/audio")
+    rows = list(csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t"))
+    if varieties:
+        rows = [r for r in rows if r["variety"] in varieties]
+    if limit:
+        # Keep every variety represented: take clips round-robin across varieties.
+        by: dict[str, list[dict]] = defaultdict(list)
+        for r in rows:
+            by[r["variety"]].append(r)
+        picked: list[dict] = []
+        while len(picked) < limit and any(by.values()):
+            for v in sorted(by):
+                if by[v] and len(picked) < limit:
+                    picked.append(by[v].pop(0))
+        rows = picked
+    return rows
+
+
+class OpenAIPlain:
+    """openai-whisper exactly as a user would call it: language zh, temperature 0."""
+
+    def __init__(self, checkpoint: Path, beam_size: int | None) -> None:
+        import whisper
+
+        self.model = whisper.load_model(str(checkpoint), device="cpu")
+        self.beam_size = beam_size
+
+    def __call__(self, samples, variety: str) -> str:
+        options = {"beam_size": self.beam_size, "best_of": self.beam_size} if self.beam_size else {}
+        result = self.model.transcribe(
+            samples, language="zh", temperature=0.0, fp16=False, verbose=None, **options
+        )
+        return result["text"]
+
+
+class AppPath:
+    """nlp.asr as the application runs it, with optional changes for ablations."""
+
+    def __init__(self, backend: str, model_dir: Path, **changes) -> None:
+        from nlp.asr import Transcriber
+
+        self.tr = Transcriber(backend, model_dir)
+        self.changes = changes
+
+    def __call__(self, samples, variety: str) -> str:
+        from nlp.asr import Options
+
+        options = Options(variety=variety)
+        for key, value in self.changes.items():
+            setattr(options, key, value)
+        return self.tr.transcribe(samples, options).text
+
+
+def _systems(model_dir: Path, ablation: bool) -> list[tuple[str, object]]:
+    from nlp.asr import find_weights
+
+    pt = find_weights("openai-whisper", model_dir)
+    systems: list[tuple[str, object]] = [
+        ("openai-whisper greedy", lambda: OpenAIPlain(pt, None)),
+        ("openai-whisper beam 5", lambda: OpenAIPlain(pt, 5)),
+        ("default (faster-whisper)", lambda: AppPath("faster-whisper", model_dir)),
+    ]
+    if ablation:
+        systems += [
+            ("  default, beam 3", lambda: AppPath("faster-whisper", model_dir, beam_size=3)),
+            ("  default, beam 2", lambda: AppPath("faster-whisper", model_dir, beam_size=2)),
+            ("  default, beam 1", lambda: AppPath("faster-whisper", model_dir, beam_size=1)),
+            (
+                "  default, no vocabulary",
+                lambda: AppPath("faster-whisper", model_dir, domain_terms=False),
+            ),
+            ("  default, no prompt", lambda: AppPath("faster-whisper", model_dir, prompt=False)),
+            ("  default, no VAD", lambda: AppPath("faster-whisper", model_dir, vad=False)),
+            ("  openai-whisper app path", lambda: AppPath("openai-whisper", model_dir)),
+        ]
+    return systems
+
+
+def run(args: argparse.Namespace) -> dict:
+    os.environ["ASR_THREADS"] = str(args.threads)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from nlp.audio import decode
+    from nlp.textnorm import cer
+
+    model_dir = Path(args.models)
+    clips = _clips(args.limit, set(args.variety) if args.variety else None)
+    audio = {r["file"]: decode(AUDIO / r["file"])[0] for r in clips}
+    seconds = {r["file"]: audio[r["file"]].size / 16000 for r in clips}
+    report: dict = {"clips": len(clips), "audio_s": round(sum(seconds.values()), 1), "systems": {}}
+    print(f"{len(clips)} clips, {report['audio_s']} s of audio, {args.threads} threads\n")
+    systems = _systems(model_dir, args.ablation)
+    if args.only:
+        systems = [(n, m) for n, m in systems if any(k in n for k in args.only)]
+    for name, make in systems:
+        t0 = time.perf_counter()
+        system = make()
+        load_s = time.perf_counter() - t0
+        system(audio[clips[0]["file"]][:16000], clips[0]["variety"])  # warm-up
+        edits: dict[str, int] = defaultdict(int)
+        length: dict[str, int] = defaultdict(int)
+        spent: dict[str, float] = defaultdict(float)
+        cpu: dict[str, float] = defaultdict(float)
+        dur: dict[str, float] = defaultdict(float)
+        outputs = []
+        for r in clips:
+            t, c = time.perf_counter(), time.process_time()
+            hyp = system(audio[r["file"]], r["variety"])
+            elapsed = time.perf_counter() - t
+            cpu_s = time.process_time() - c
+            e, n = cer(hyp, r["reference"])
+            v = r["variety"]
+            for key in (v, "overall"):
+                edits[key] += e
+                length[key] += n
+                spent[key] += elapsed
+                cpu[key] += cpu_s
+                dur[key] += seconds[r["file"]]
+            outputs.append({"file": r["file"], "cer": round(e / n, 3), "hypothesis": hyp})
+        # rtf_cpu: CPU seconds per audio second over the thread count, which is the wall
+        # RTF of an otherwise idle machine and barely moves when other work shares it.
+        rows = {
+            k: {
+                "cer": edits[k] / length[k],
+                "rtf": spent[k] / dur[k],
+                "rtf_cpu": cpu[k] / dur[k] / args.threads,
+            }
+            for k in sorted(edits)
+        }
+        report["systems"][name] = {"load_s": round(load_s, 2), "by_variety": rows, "clips": outputs}
+        line = "  ".join(f"{k} {v['cer']:.3f}" for k, v in rows.items() if k != "overall")
+        print(
+            f"{name:28s} CER {rows['overall']['cer']:.3f} | {line} | "
+            f"RTF {rows['overall']['rtf']:.3f} cpu-RTF {rows['overall']['rtf_cpu']:.3f} (load {load_s:.1f} s)",
+            flush=True,
+        )
+        del system
+    _summary(report)
+    return report
+
+
+def _summary(report: dict) -> None:
+    systems = report["systems"]
+    names = list(systems)
+    varieties = [v for v in next(iter(systems.values()))["by_variety"] if v != "overall"]
+    print("\nCER after normalisation (lower is better)")
+    print(
+        f"{'system':28s} "
+        + " ".join(f"{v:>11s}" for v in [*varieties, "overall"])
+        + "      RTF  cpu-RTF"
+    )
+    for name in names:
+        rows = systems[name]["by_variety"]
+        cells = " ".join(f"{rows[v]['cer']:11.3f}" for v in [*varieties, "overall"])
+        print(f"{name:28s} {cells} {rows['overall']['rtf']:8.3f} {rows['overall']['rtf_cpu']:8.3f}")
+    default = systems.get("default (faster-whisper)")
+    beam5 = systems.get("openai-whisper beam 5")
+    greedy = systems.get("openai-whisper greedy")
+    if default and beam5 and greedy:
+        b, d = beam5["by_variety"]["overall"], default["by_variety"]["overall"]
+        print(
+            f"\nspeed-up of the default path over openai-whisper beam 5: wall {b['rtf'] / d['rtf']:.2f}x,"
+            f" CPU time {b['rtf_cpu'] / d['rtf_cpu']:.2f}x (target >= 4x)"
+        )
+        for v in varieties:
+            d = default["by_variety"][v]["cer"]
+            best = min(greedy["by_variety"][v]["cer"], beam5["by_variety"][v]["cer"])
+            mark = "lower" if d < best else "NOT lower"
+            print(f"  {v:11s} default {d:.3f} vs best openai-whisper {best:.3f}: {mark}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="ASR benchmark on the dev clips")
+    parser.add_argument("--models", default=os.environ.get("ASR_MODEL_DIR", str(REPO / "models")))
+    parser.add_argument("--limit", type=int, default=None, help="only N clips, across varieties")
+    parser.add_argument("--variety", action="append", help="only this variety (repeatable)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--ablation", action="store_true", help="also variants of the default")
+    parser.add_argument("--only", action="append", help="only systems whose name has this")
+    parser.add_argument("--json", default=str(REPO / "benchmarks" / "out" / "asr.json"))
+    args = parser.parse_args(argv)
+    report = run(args)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\ndetails: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,511 @@
+"""Speech to text: one interface, two Whisper backends.
+
+    from nlp.asr import Options, load_transcriber
+    tr = load_transcriber("faster-whisper", "models")       # or "openai-whisper"
+    result = tr.transcribe(samples, Options(variety="cantonese", vocabulary=["某银行"]))
+    for seg in result.segments: print(seg.start, seg.end, seg.text, seg.confidence)
+
+* openai-whisper (PyTorch) is the reference; faster-whisper (CTranslate2, int8) is the
+  fast one. Both read local weights only (see bin/setup-models-asr); nothing is
+  downloaded at run time, and a configured directory with other Whisper weights works
+  the same way (`faster-whisper-*/` for CTranslate2, `whisper-*.pt` for openai-whisper).
+* Long recordings are cut by voice-activity detection (Silero VAD, bundled with
+  faster-whisper) into chunks of at most CHUNK_S seconds of speech, each decoded in one
+  Whisper window. Silence between chunks is never decoded, which is where Whisper
+  invents text. The chunk plan is deterministic, so a job that was interrupted can
+  resume at the next chunk (`start_chunk`, `on_chunk`).
+* Output is simplified Chinese (OpenCC t2s), with segment timestamps in seconds from the
+  start of the recording and a confidence in [0, 1] (exp of the mean token log-prob).
+
+No Flask here: the application wraps this in a background job.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from nlp import vocab
+from nlp.audio import SAMPLE_RATE
+
+BACKENDS = ("faster-whisper", "openai-whisper")
+CHUNK_S = 28.0  # at most this much audio per chunk: one 30 s Whisper window with padding
+PAD_S = 0.5  # audio kept around each speech region
+# Speech regions closer than this stay in one chunk: a pause inside a window costs Whisper
+# nothing, while cutting there loses the context on both sides.
+MERGE_GAP_S = 4.0
+
+
+class ModelMissing(Exception):
+    """The weights are not in the model directory (run bin/setup-models-asr)."""
+
+
+@dataclass
+class Options:
+    variety: str = "mandarin"
+    beam_size: int = 5
+    # Decoding falls back to these temperatures when the output looks wrong (too
+    # repetitive or too unlikely): Whisper's standard remedy for loops.
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    vad: bool = True
+    prompt: bool = True  # the variety's style sentence
+    vocabulary: Sequence[str] = ()  # case-specific words (institution names ...)
+    domain_terms: bool = True  # add nlp.vocab's financial-dispute words
+    simplified: bool = True
+    language: str | None = "variety"  # "variety": from the variety; None: detect
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+    confidence: float
+    no_speech_prob: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "start": round(self.start, 2),
+            "end": round(self.end, 2),
+            "text": self.text,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass
+class Result:
+    segments: list[Segment]
+    duration_s: float
+    language: str | None
+    backend: str
+    model: str
+    chunks: int
+    elapsed_s: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return join_text(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: int  # sample index into the recording
+    end: int
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start) / SAMPLE_RATE
+
+
+@dataclass
+class _Raw:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+
+
+# ---------------------------------------------------------------- text clean-up
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。？！、：；])\s+(?=[{_CJK}，。？！、：；])")
+# A phrase of 1-10 characters repeated 5 or more times in a row: a decoding loop.
+_LOOP = re.compile(r"(.{1,10}?)\1{4,}")
+# Whisper writes ASCII punctuation inside Chinese text.
+_FULL_WIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", ".": "。"}
+_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK}])\s*([,?!:;.])(?!\d)\s*")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def clean_text(text: str, simplified: bool = True) -> str:
+    text = text.strip()
+    if simplified:
+        text = to_simplified(text)
+    text = _ASCII_PUNCT.sub(lambda m: _FULL_WIDTH[m.group(1)], text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _LOOP.sub(lambda m: m.group(1) * 2, text)
+    return text
+
+
+def join_text(parts: Iterable[str]) -> str:
+    out = ""
+    for part in parts:
+        if out and part and re.match(rf"[{_CJK}]", part[0]) and re.search(rf"[{_CJK}]$", out):
+            out += part
+        elif out and part:
+            out += "" if re.search(rf"[{_CJK}，。？！]$", out) else " "
+            out += part
+        else:
+            out += part
+    return out
+
+
+# ---------------------------------------------------------------- chunking
+
+
+def _energy_regions(samples: np.ndarray) -> list[tuple[int, int]]:
+    """Fallback VAD: 30 ms frames clearly above the noise floor."""
+    frame = int(0.03 * SAMPLE_RATE)
+    n = samples.size // frame
+    if n == 0:
+        return []
+    rms = np.sqrt(np.mean(np.square(samples[: n * frame].reshape(n, frame)), axis=1) + 1e-12)
+    floor = np.percentile(rms, 10)
+    threshold = max(floor * 3, 10 ** (-45 / 20))
+    active = rms > threshold
+    regions: list[tuple[int, int]] = []
+    start = None
+    for i, on in enumerate(active):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            regions.append((start * frame, i * frame))
+            start = None
+    if start is not None:
+        regions.append((start * frame, n * frame))
+    return [(a, b) for a, b in regions if b - a >= 0.2 * SAMPLE_RATE]
+
+
+def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) sample ranges with speech, none longer than CHUNK_S."""
+    try:
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+    except ImportError:  # openai-whisper alone: energy-based detection
+        regions = _energy_regions(samples)
+    else:
+        opts = VadOptions(
+            threshold=0.35,  # lenient: dialect and elderly speech is often soft
+            min_speech_duration_ms=150,
+            max_speech_duration_s=CHUNK_S - 2 * PAD_S,
+            min_silence_duration_ms=500,
+            speech_pad_ms=int(PAD_S * 1000),
+        )
+        regions = [(r["start"], r["end"]) for r in get_speech_timestamps(samples, opts)]
+    return regions
+
+
+def plan_chunks(samples: np.ndarray, vad: bool = True) -> list[Chunk]:
+    """Cut a recording into chunks of at most CHUNK_S seconds.
+
+    With VAD: speech regions, merged while the merged span stays under CHUNK_S and the
+    gap is short; long silences fall between chunks and are skipped. Without: fixed
+    windows.
+    """
+    total = samples.size
+    limit = int(CHUNK_S * SAMPLE_RATE)
+    if not vad:
+        return [Chunk(a, min(a + limit, total)) for a in range(0, total, limit)]
+    regions = speech_regions(samples)
+    chunks: list[Chunk] = []
+    gap = int(MERGE_GAP_S * SAMPLE_RATE)
+    for a, b in regions:
+        if chunks and a - chunks[-1].end <= gap and b - chunks[-1].start <= limit:
+            chunks[-1] = Chunk(chunks[-1].start, b)
+        else:
+            chunks.append(Chunk(a, min(b, a + limit)))
+    return chunks
+
+
+# ---------------------------------------------------------------- backends
+
+
+def _threads() -> int:
+    return int(os.environ.get("ASR_THREADS") or min(os.cpu_count() or 2, 8))
+
+
+class _FasterWhisper:
+    name = "faster-whisper"
+
+    def __init__(self, model_dir: Path, compute_type: str = "int8") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from faster_whisper import WhisperModel
+
+        self.model_name = model_dir.name
+        self.model = WhisperModel(
+            str(model_dir),
+            device="cpu",
+            compute_type=compute_type,
+            cpu_threads=_threads(),
+            local_files_only=True,
+        )
+
+    def decode(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None,
+        prompt: str | None,
+        hotwords: str | None,
+        beam_size: int,
+        temperatures: tuple[float, ...],
+        on_progress: Callable[[float], None] | None = None,
+    ) -> tuple[list[_Raw], str | None]:
+        segments, info = self.model.transcribe(
+            audio,
+            language=language,
+            beam_size=beam_size,
+            best_of=max(beam_size, 1),
+            temperature=list(temperatures),
+            initial_prompt=prompt or None,
+            hotwords=hotwords or None,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        out = []
+        for s in segments:
+            out.append(_Raw(s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob))
+            if on_progress:
+                on_progress(s.end)
+        return out, info.language
+
+
+class _OpenAIWhisper:
+    name = "openai-whisper"
+
+    def __init__(self, checkpoint: Path) -> None:
+        import torch
+        import whisper
+
+        torch.set_num_threads(_threads())
+        self.model_name = checkpoint.stem
+        self.model = whisper.load_model(str(checkpoint), device="cpu")
+        heads = getattr(whisper, "_ALIGNMENT_HEADS", {}).get(
+            checkpoint.stem.removeprefix("whisper-")
+        )
+        if heads:
+            self.model.set_alignment_heads(heads)
+
+    def decode(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None,
+        prompt: str | None,
+        hotwords: str | None,
+        beam_size: int,
+        temperatures: tuple[float, ...],
+        on_progress: Callable[[float], None] | None = None,
+    ) -> tuple[list[_Raw], str | None]:
+        if hotwords:
+            prompt = (prompt or "") + hotwords
+        options: dict = {"fp16": False}
+        if beam_size > 1:
+            options.update(beam_size=beam_size, best_of=beam_size)
+        result = self.model.transcribe(
+            audio,
+            language=language,
+            temperature=temperatures if len(temperatures) > 1 else temperatures[0],
+            initial_prompt=prompt or None,
+            condition_on_previous_text=False,
+            verbose=None,
+            **options,
+        )
+        out = [
+            _Raw(s["start"], s["end"], s["text"], s["avg_logprob"], s["no_speech_prob"])
+            for s in result["segments"]
+        ]
+        if on_progress and out:
+            on_progress(out[-1].end)
+        return out, result.get("language")
+
+
+def find_weights(backend: str, model_dir: str | os.PathLike[str]) -> Path:
+    """The weights for a backend inside a model directory (or the path itself)."""
+    root = Path(model_dir)
+    if backend == "faster-whisper":
+        if (root / "model.bin").is_file():
+            return root
+        for name in ("faster-whisper-base",):
+            if (root / name / "model.bin").is_file():
+                return root / name
+        found = sorted(p.parent for p in root.glob("faster-whisper-*/model.bin"))
+    elif backend == "openai-whisper":
+        if root.is_file() and root.suffix == ".pt":
+            return root
+        if (root / "whisper-base.pt").is_file():
+            return root / "whisper-base.pt"
+        found = sorted(root.glob("whisper-*.pt"))
+    else:
+        raise ValueError(f"unknown ASR backend {backend!r}; choose one of {BACKENDS}")
+    if not found:
+        raise ModelMissing(
+            f"no {backend} weights in {root} (run bin/setup-models-asr, or set ASR_MODEL_DIR)"
+        )
+    return found[0]
+
+
+class Transcriber:
+    def __init__(self, backend: str, model_dir: str | os.PathLike[str]) -> None:
+        weights = find_weights(backend, model_dir)
+        self.backend = backend
+        self.engine = (
+            _FasterWhisper(weights) if backend == "faster-whisper" else _OpenAIWhisper(weights)
+        )
+        self.model = self.engine.model_name
+        # One model instance decodes one chunk at a time (CTranslate2 and torch already
+        # use every configured thread for a single chunk).
+        self._lock = threading.Lock()
+
+    def plan(self, samples: np.ndarray, options: Options) -> list[Chunk]:
+        return plan_chunks(samples, options.vad)
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        options: Options | None = None,
+        *,
+        chunks: list[Chunk] | None = None,
+        start_chunk: int = 0,
+        on_chunk: Callable[[int, list[Segment]], None] | None = None,
+        on_progress: Callable[[float, float], None] | None = None,
+    ) -> Result:
+        """Transcribe 16 kHz mono float32 samples.
+
+        `on_progress(done_s, total_s)` is called as audio is covered; `on_chunk(i,
+        segments)` after each chunk (save them to resume later with `start_chunk=i+1`).
+        """
+        options = options or Options()
+        began = time.perf_counter()
+        total = samples.size / SAMPLE_RATE
+        chunks = chunks if chunks is not None else self.plan(samples, options)
+        language = (
+            vocab.LANGUAGE.get(options.variety)
+            if options.language == "variety"
+            else options.language
+        )
+        extra = [t for t in options.vocabulary if t]
+        terms = vocab.hotwords(extra) if options.domain_terms else "、".join(extra)
+        prompt = vocab.style_prompt(options.variety) if options.prompt else None
+        hotwords = terms or None
+        segments: list[Segment] = []
+        detected = language
+        for i, chunk in enumerate(chunks):
+            if i < start_chunk:
+                continue
+            offset = chunk.start / SAMPLE_RATE
+            audio = samples[chunk.start : chunk.end]
+
+            def progress(t: float, offset=offset, length=chunk.seconds) -> None:
+                if on_progress:
+                    on_progress(min(offset + min(t, length), total), total)
+
+            with self._lock:
+                raw, lang = self.engine.decode(
+                    audio,
+                    language=language,
+                    prompt=prompt,
+                    hotwords=hotwords,
+                    beam_size=options.beam_size,
+                    temperatures=tuple(options.temperatures),
+                    on_progress=progress,
+                )
+            detected = detected or lang
+            found = _postprocess(raw, offset, chunk, options)
+            segments.extend(found)
+            if on_chunk:
+                on_chunk(i, found)
+            if on_progress:
+                on_progress(chunk.end / SAMPLE_RATE, total)
+        if on_progress:
+            on_progress(total, total)
+        return Result(
+            segments=segments,
+            duration_s=round(total, 3),
+            language=detected,
+            backend=self.backend,
+            model=self.model,
+            chunks=len(chunks),
+            elapsed_s=round(time.perf_counter() - began, 3),
+        )
+
+
+def _postprocess(raw: list[_Raw], offset: float, chunk: Chunk, options: Options) -> list[Segment]:
+    out: list[Segment] = []
+    limit = chunk.seconds
+    for r in raw:
+        text = clean_text(r.text, options.simplified)
+        if not text:
+            continue
+        # Whisper's own rule for a window it thinks holds no speech.
+        if r.no_speech_prob > 0.6 and r.avg_logprob < -1.0:
+            continue
+        start = offset + max(0.0, min(r.start, limit))
+        end = offset + max(0.0, min(max(r.end, r.start), limit))
+        out.append(
+            Segment(
+                start=round(start, 2),
+                end=round(end, 2),
+                text=text,
+                confidence=float(min(1.0, max(0.0, math.exp(r.avg_logprob)))),
+                no_speech_prob=float(r.no_speech_prob),
+            )
+        )
+    return out
+
+
+_CACHE: dict[tuple[str, str], Transcriber] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_transcriber(backend: str, model_dir: str | os.PathLike[str]) -> Transcriber:
+    """A transcriber per (backend, directory), loaded once per process."""
+    key = (backend, str(Path(model_dir).resolve()))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = Transcriber(backend, model_dir)
+        return _CACHE[key]
+
+
+def check_models(model_dir: str | os.PathLike[str]) -> list[str]:
+    """Load each backend from the directory; one line per backend (for setup scripts)."""
+    lines = []
+    for backend in BACKENDS:
+        try:
+            Transcriber(backend, model_dir)
+            lines.append(f"{backend}: ok ({find_weights(backend, model_dir)})")
+        except ModelMissing as exc:
+            lines.append(f"{backend}: missing: {exc}")
+    return lines
+
+
+def result_dict(result: Result) -> dict:
+    d = asdict(result)
+    d["segments"] = [s.as_dict() for s in result.segments]
+    d["text"] = result.text
+    return d
+
+
+__all__ = [
+    "BACKENDS",
+    "Chunk",
+    "ModelMissing",
+    "Options",
+    "Result",
+    "Segment",
+    "Transcriber",
+    "clean_text",
+    "find_weights",
+    "load_transcriber",
+    "plan_chunks",
+    "to_simplified",
+]

@@ -1,0 +1,99 @@
+"""Domain vocabulary and per-variety prompts for speech recognition.
+
+Whisper's decoder is conditioned on a text prompt: words that appear in it become more
+likely, and its script and style carry over to the output. We use that for two things:
+
+* the written style of the speaker's variety (a sentence in simplified characters, in
+  the way that variety is usually written), which also keeps base models from
+  answering in traditional characters;
+* the words of financial disputes that a general model rarely hears (理财, 保单, 征信,
+  逾期 ...) plus the names of the institutions in the case at hand.
+
+Prompts are kept short: Whisper gives at most 223 prompt tokens, and a long list of
+words the speaker never says pulls the decoder towards inventing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+VARIETIES = ("mandarin", "cantonese", "sichuanese", "wu", "minnan", "other")
+
+# Whisper language code per variety. Whisper base has no separate Cantonese token
+# ("yue" arrived with large-v3), so every Chinese variety decodes as "zh"; "other" lets
+# the model detect the language.
+LANGUAGE = {
+    "mandarin": "zh",
+    "cantonese": "zh",
+    "sichuanese": "zh",
+    "wu": "zh",
+    "minnan": "zh",
+    "other": None,
+}
+
+# One sentence in the style the variety is written in.
+STYLE = {
+    "mandarin": "以下是普通话的句子。",
+    "cantonese": "以下系广东话嘅句子。",
+    "sichuanese": "以下是四川话的句子。",
+    "wu": "以下是上海话的句子。",
+    "minnan": "以下是闽南话的句子。",
+    "other": "以下是中文的句子。",
+}
+
+# Words of consumer financial disputes that a general model rarely hears, most frequent
+# first. Kept short on purpose: every word in the prompt that the speaker does not say
+# pulls the decoder a little towards it.
+DOMAIN_TERMS = (
+    "理财",
+    "保单",
+    "理赔",
+    "征信",
+    "逾期",
+    "贷款",
+    "信用卡",
+    "利息",
+    "违约金",
+    "退保",
+)
+
+# Institutions people name often; used only where the case names none of its own.
+INSTITUTIONS = (
+    "工商银行",
+    "农业银行",
+    "中国银行",
+    "建设银行",
+    "邮储银行",
+    "农商银行",
+    "信用社",
+)
+
+
+def terms_for(extra: Iterable[str] = (), *, limit: int = 16) -> list[str]:
+    """The case's own words first (its institutions' names), then the domain list, then
+    common institution names when the case gave none."""
+    extra = [t.strip() for t in extra if t and t.strip() and len(t.strip()) <= 30]
+    pool = [*extra, *DOMAIN_TERMS] if extra else [*DOMAIN_TERMS, *INSTITUTIONS]
+    out: list[str] = []
+    for term in pool:
+        if term not in out:
+            out.append(term)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def style_prompt(variety: str) -> str:
+    return STYLE.get(variety, STYLE["other"])
+
+
+def hotwords(extra: Iterable[str] = (), *, limit: int = 16) -> str:
+    """The vocabulary as one line for faster-whisper's `hotwords`."""
+    return "、".join(terms_for(extra, limit=limit))
+
+
+def initial_prompt(variety: str, extra: Iterable[str] = (), *, with_terms: bool = True) -> str:
+    """The prompt for a backend without hotwords (openai-whisper): style + vocabulary."""
+    if not with_terms:
+        return style_prompt(variety)
+    return style_prompt(variety) + "相关词语：" + "、".join(terms_for(extra)) + "。"

@@ -3,6 +3,7 @@ the event and recomputes the clocks in the caller's transaction (the caller comm
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ from mediation.deadlines import service as clocks
 from mediation.deadlines.model import Clock, ClockPause, ClockStatus, Extension, PauseReason
 from mediation.deadlines.rules import Rule
 from mediation.errors import Conflict, UserError
+from mediation.evidence.ledger import append_entry, text_digest
 from mediation.people.model import Centre, User
 
 
@@ -85,7 +87,51 @@ def add_event(
         data=data or {},
     )
     session.add(event)
+    _chain(session, case, event)
     return event
+
+
+# Fields of event data that are plain facts (ids, codes, dates, counts); any other value,
+# such as an approver's name, goes on the ledger only as a hash.
+LEDGER_FACTS = frozenset(
+    {
+        "rule",
+        "rules",
+        "due_on",
+        "due_before",
+        "due_after",
+        "calendar_verified",
+        "met",
+        "days",
+        "reason",
+        "clocks",
+        "number",
+        "dispute_type",
+        "mediator_id",
+        "amount",
+    }
+)
+
+
+def _chain(session: Session, case: Case, event: CaseEvent) -> None:
+    """Append the event to the case's evidence ledger in the same transaction, so the
+    history and the state cannot diverge (STYLE.md)."""
+    data = {
+        key: value
+        if key in LEDGER_FACTS
+        else text_digest(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        for key, value in (event.data or {}).items()
+    }
+    payload = {
+        "event": event.seq,
+        "kind": event.kind.value,
+        "from_stage": event.from_stage.value if event.from_stage else None,
+        "to_stage": event.to_stage.value if event.to_stage else None,
+        "effective_on": event.effective_on.isoformat() if event.effective_on else None,
+        "reason_sha256": text_digest(event.reason) if event.reason else None,
+        "data": data,
+    }
+    append_entry(session, case.id, f"case.{event.kind.value}", event.actor_id, payload)
 
 
 def _event_adder(session: Session, case: Case, actor: User | None, on_date: date):

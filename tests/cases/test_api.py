@@ -311,3 +311,41 @@ def test_registering_a_case_already_past_its_limit_records_it_as_overdue(mediato
     assert case["urgency"] == "overdue"
     assert _clock(case, "CENTRE-ACCEPT")["days_left"] == -15
     assert [e["kind"] for e in case["events"]] == ["created", "clock_started", "overdue"]
+
+
+def test_every_case_event_is_on_the_verifiable_evidence_ledger(app, mediator_api):
+    from sqlalchemy import select
+
+    from mediation.cases.model import Case
+    from mediation.evidence.ledger import entries
+    from mediation.evidence.verify import verify_case
+
+    case = _create(mediator_api, received_on="2026-03-02")
+    n = case["number"]
+    _move(mediator_api, n, "accepted", on_date="2026-03-03")
+    mediator_api.post(
+        f"/api/cases/{n}/pause", json={"reason": "appraisal", "on_date": "2026-03-04"}
+    )
+    mediator_api.post(f"/api/cases/{n}/resume", json={"on_date": "2026-03-06"})
+    mediator_api.post(
+        f"/api/cases/{n}/extensions",
+        json={
+            "rule": "OLM-24-PRE",
+            "days": 5,
+            "approver": "张三（双方同意）",
+            "legal_ground": "在线调解规则第二十四条",
+        },
+    )
+    events = mediator_api.get(f"/api/cases/{n}").get_json()["events"]
+    session = app.extensions["mediation.sessionmaker"]()
+    case_id = session.scalar(select(Case.id).where(Case.number == n))
+    chain = entries(session, case_id)
+    assert [(e.entry_type, e.seq) for e in chain] == [
+        (f"case.{ev['kind']}", ev["seq"] - 1) for ev in events
+    ]
+    bodies = b"".join(e.body for e in chain).decode()
+    assert (
+        "张三" not in bodies and "在线调解规则" not in bodies
+    )  # names and free text only as hashes
+    assert verify_case(session, case_id, keys={}).ok  # no checkpoints signed yet
+    session.close()

@@ -545,7 +545,9 @@ def main() -> int:
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--skip-scale", action="store_true")
     p.add_argument("--no-cache", action="store_true", help="recompute embeddings")
-    p.add_argument("--threads", type=int, default=None)
+    p.add_argument(
+        "--threads", type=int, default=1, help="torch threads (1 is faster on a busy 2-core box)"
+    )
     p.add_argument("--json", type=Path, default=REPO / "benchmarks" / "out" / "precedents.json")
     args = p.parse_args()
     use_cache = not args.no_cache

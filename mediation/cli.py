@@ -281,10 +281,63 @@ def user_token(username: str) -> None:
     click.echo(token)
 
 
+@click.group("ledger")
+def ledger_group() -> None:
+    """Signed checkpoints of the evidence ledgers."""
+
+
+def _signer():
+    from mediation.evidence.checkpoints import KeyRing
+
+    ring = KeyRing(current_app.instance_path)
+    name = current_app.config.get("LEDGER_KEY_NAME")
+    return ring.current(name) if name else ring.current()
+
+
+def _tsa():
+    if not current_app.config.get("TSA_URL"):
+        return None
+    from mediation.evidence.timestamps import TimestampAuthority
+
+    return TimestampAuthority(current_app.config["TSA_URL"])
+
+
+@ledger_group.command("sign")
+@with_appcontext
+def ledger_sign() -> None:
+    """Sign a checkpoint of every case ledger that grew since its last one (run on a schedule)."""
+    from mediation.evidence.checkpoints import sign_pending
+
+    signed = sign_pending(_factory(), _signer(), _tsa())
+    click.echo(f"signed {len(signed)} checkpoints")
+
+
+@ledger_group.command("rotate-key")
+@with_appcontext
+def ledger_rotate_key() -> None:
+    """Start signing with a new key; checkpoints signed with the old one stay verifiable."""
+    from mediation.evidence.checkpoints import KeyRing
+
+    signer = KeyRing(current_app.instance_path).rotate(current_app.config.get("LEDGER_KEY_NAME"))
+    click.echo(signer.verifier_key)
+
+
 def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
+    from mediation.evidence.cli import verify_command
 
-    for command in (db_group, demo, holidays_group, deadline, scan, centre_group, user_group, centre_ops):
+    for command in (
+        db_group,
+        demo,
+        holidays_group,
+        deadline,
+        scan,
+        centre_group,
+        user_group,
+        centre_ops,
+        ledger_group,
+        verify_command,
+    ):
         app.cli.add_command(command)
 
 

@@ -19,7 +19,15 @@ DEFAULTS: dict[str, object] = {
     # The scan marks a clock "due soon" this many calendar days before its due date.
     "WARNING_DAYS": 3,
     "WTF_CSRF_TIME_LIMIT": None,
-    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    # Evidence: the content-addressed file store (default instance/blobs), the largest
+    # file accepted, the name the centre signs ledger checkpoints with, and an optional
+    # RFC 3161 time-stamping authority.
+    "EVIDENCE_BLOB_DIR": None,
+    "MAX_EVIDENCE_BYTES": 64 * 1024 * 1024,
+    "LEDGER_KEY_NAME": None,
+    "TSA_URL": None,
+    "TSA_CA_FILE": None,
+    "MAX_CONTENT_LENGTH": 65 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     # Sessions end 8 hours after sign-in, or after 2 idle hours.
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
@@ -39,7 +47,7 @@ def from_environment() -> dict[str, object]:
     for key, value in os.environ.items():
         if key.startswith("MEDIATION_"):
             name = key.removeprefix("MEDIATION_")
-            if name in ("WARNING_DAYS",):
+            if name in ("WARNING_DAYS", "MAX_EVIDENCE_BYTES"):
                 out[name] = int(value)
             elif name == "EXTRA_RULE_DIRS":
                 out[name] = [p for p in value.split(os.pathsep) if p]

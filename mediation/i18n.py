@@ -272,6 +272,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.auditor": ("审计", "Auditor"),
     "error.user_exists": ("用户名 {username} 已存在。", "The user name {username} is taken."),
     "error.weak_password": ("密码至少需要10位。", "The password needs at least 10 characters."),
+    # Evidence
+    "evidence.title": ("证据材料", "Evidence"),
+    "evidence.none": ("尚无证据材料。", "No evidence yet."),
+    "evidence.upload": ("上传证据（PDF、图片、录音等）", "Upload evidence (PDF, image, audio …)"),
+    "evidence.send": ("上传", "Upload"),
+    "evidence.hint": (
+        "每份材料按内容的 SHA-256 存证，并记入本案不可篡改的存证链。",
+        "Each file is stored under its SHA-256 and recorded on the case's tamper-evident ledger.",
+    ),
+    "evidence.ledger_entry": ("存证记录", "ledger entry"),
+    "evidence.proof": ("存证证明", "inclusion proof"),
+    "evidence.withdraw": ("撤回", "Withdraw"),
+    "evidence.withdraw_reason": ("撤回原因", "reason"),
+    "evidence.withdrawn": ("已撤回：", "Withdrawn:"),
     # Deadline display
     "clock.calendar_unverified": ("日历未核实", "calendar unverified"),
     "clock.days_left": ("剩余 {n} 日", "{n} days left"),

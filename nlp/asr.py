@@ -38,8 +38,9 @@ from nlp import vocab
 from nlp.audio import SAMPLE_RATE
 
 BACKENDS = ("faster-whisper", "openai-whisper")
-CHUNK_S = 28.0  # at most this much audio per chunk: one 30 s Whisper window with padding
-PAD_S = 0.5  # audio kept around each speech region
+CHUNK_S = 28.0  # at most this much speech per chunk
+CONTEXT_S = 1.0  # audio kept before and after a chunk's speech: a chunk stays within 30 s
+PAD_S = 0.2  # the VAD's own padding of each speech region
 # Speech regions closer than this stay in one chunk: a pause inside a window costs Whisper
 # nothing, while cutting there loses the context on both sides.
 MERGE_GAP_S = 4.0
@@ -196,7 +197,7 @@ def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
         opts = VadOptions(
             threshold=0.35,  # lenient: dialect and elderly speech is often soft
             min_speech_duration_ms=150,
-            max_speech_duration_s=CHUNK_S - 2 * PAD_S,
+            max_speech_duration_s=CHUNK_S,
             min_silence_duration_ms=500,
             speech_pad_ms=int(PAD_S * 1000),
         )
@@ -205,24 +206,30 @@ def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
 
 
 def plan_chunks(samples: np.ndarray, vad: bool = True) -> list[Chunk]:
-    """Cut a recording into chunks of at most CHUNK_S seconds.
+    """Cut a recording into chunks that each fit one Whisper window.
 
-    With VAD: speech regions, merged while the merged span stays under CHUNK_S and the
-    gap is short; long silences fall between chunks and are skipped. Without: fixed
-    windows.
+    With VAD: speech regions are merged while the span stays under CHUNK_S and the
+    pause between them is under MERGE_GAP_S; each chunk keeps CONTEXT_S of the audio
+    around its speech. Longer silences fall between chunks and are never decoded. A
+    short recording with no long pause is one chunk: the whole recording. Without VAD:
+    fixed windows.
     """
     total = samples.size
     limit = int(CHUNK_S * SAMPLE_RATE)
     if not vad:
         return [Chunk(a, min(a + limit, total)) for a in range(0, total, limit)]
-    regions = speech_regions(samples)
-    chunks: list[Chunk] = []
+    spans: list[list[int]] = []
     gap = int(MERGE_GAP_S * SAMPLE_RATE)
-    for a, b in regions:
-        if chunks and a - chunks[-1].end <= gap and b - chunks[-1].start <= limit:
-            chunks[-1] = Chunk(chunks[-1].start, b)
+    for a, b in speech_regions(samples):
+        if spans and a - spans[-1][1] <= gap and b - spans[-1][0] <= limit:
+            spans[-1][1] = b
         else:
-            chunks.append(Chunk(a, min(b, a + limit)))
+            spans.append([a, min(b, a + limit)])
+    context = int(CONTEXT_S * SAMPLE_RATE)
+    chunks: list[Chunk] = []
+    for a, b in spans:
+        start = max(a - context, chunks[-1].end if chunks else 0)
+        chunks.append(Chunk(start, min(b + context, total)))
     return chunks
 
 

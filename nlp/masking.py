@@ -47,6 +47,9 @@ NAME_STOP = set(
     "诉称辩向于与和及系在因为将的等共借支认提已未对是签出归偿还给付从自承以经同作、，,。：:；;（(）) "
     "女男称把被由就并且也均又再现曾即后前时所应须需称述立当该予按面辩"
 )
+# Surnames that are far more often a word after a role word (被告向…, 原告申请…, 被告于…):
+# such a name is masked only when it is a known party name.
+AMBIGUOUS_SURNAMES = frozenset("向于和应方时申成全明万")
 # Words that follow a role word and begin with a surname character but are not names.
 NOT_NAMES = frozenset(
     "方面 方辩 方称 方认 方提 方未 方已 方的 方对 方在 方应 方主 于是 向原 向被 向法 向本 时间 和原 和被 成立 "
@@ -114,7 +117,13 @@ def mask_text(text: str | None, known_names: Iterable[str] = ()) -> str | None:
 
     def role_name(m: re.Match) -> str:
         name = _name_span(out, m.start("name"), m.group("name"))
-        if len(name) < 2 or "某" in name[1:] or "*" in name or name[:2] in NOT_NAMES:
+        if (
+            len(name) < 2
+            or "某" in name[1:]
+            or "*" in name
+            or name[:2] in NOT_NAMES
+            or name[0] in AMBIGUOUS_SURNAMES
+        ):
             return m.group(0)
         clause = re.split(r"[，,。；;：:、（(]", out[m.start("name") : m.start("name") + 40])[0]
         if _looks_like_institution(clause):

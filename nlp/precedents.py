@@ -329,7 +329,11 @@ class PrecedentEngine:
         query_vector: np.ndarray | None = None,
         exclude_keys: Iterable[int] = (),
         passages: int = 2,
+        min_score: float | None = None,
     ) -> list[Match]:
+        """The k best precedents for `query`. `min_score` drops results whose fused score
+        is below it (0: below the average candidate of this search)."""
+        query_vector = self._query_vector(query, query_vector)
         with self._lock:
             pool, rows, fused, signals, q_codes, q_weights = self._rank(
                 query, filters, query_facts, query_vector, exclude_keys, max(k, 1)
@@ -341,7 +345,7 @@ class PrecedentEngine:
         for i in order:
             row = int(rows[i])
             doc = self.docs[row]
-            if doc is None:
+            if doc is None or (min_score is not None and fused[i] < min_score):
                 continue
             shared = kf.shared_features(q_codes, doc.key_facts().features())
             out.append(
@@ -367,6 +371,7 @@ class PrecedentEngine:
     ) -> dict[int, float]:
         """Fused scores of the given documents for a query: they join the candidate pool
         of a search (so passing every key scores the query against the whole base)."""
+        query_vector = self._query_vector(query, query_vector)
         with self._lock:
             force = [self.row_of[k] for k in keys if k in self.row_of]
             _, rows, fused, _, _, _ = self._rank(
@@ -374,6 +379,12 @@ class PrecedentEngine:
             )
         by_row = {int(r): float(s) for r, s in zip(rows, fused, strict=True)}
         return {k: by_row.get(self.row_of.get(k, -1), float("-inf")) for k in keys}
+
+    def _query_vector(self, query: str, given: np.ndarray | None) -> np.ndarray | None:
+        # Outside the lock: the model is the slow part and needs no engine state.
+        if given is not None or not self.has_dense():
+            return given
+        return self.embedder.encode_queries([query])[0]
 
     def _rank(
         self,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from cryptography import x509
+from flask.cli import with_appcontext
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -152,6 +153,7 @@ def load_keys(paths: tuple[str, ...], instance_path: Path) -> TrustedKeys:
     show_default="CPU count",
     help="Processes for big ledgers.",
 )
+@with_appcontext
 def verify_command(
     case_ref: str | None,
     all_cases: bool,

@@ -13,7 +13,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "prediction or a promise of the outcome; judge this case on its own facts and the law.",
     ),
     "precedent.none": ("没有找到相似案例。", "No similar cases found."),
-    "precedent.score": ("相似度", "Similarity"),
+    "precedent.score": ("综合得分", "Combined score"),
+    "precedent.score_help": (
+        "语义、关键词与案件要素三项相似度的标准化加权和，仅用于同一次检索内的排序比较。",
+        "Standardised sum of the semantic, word and key-fact similarities; it ranks the "
+        "results of one search and means nothing across searches.",
+    ),
     "precedent.shared_facts": ("共同要素", "Shared key facts"),
     "precedent.passages": ("匹配段落", "Matching passages"),
     "precedent.outcome": ("结果", "Outcome"),

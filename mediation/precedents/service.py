@@ -39,6 +39,8 @@ from nlp.vectorindex import NumpyIndex
 
 INDEX_CASE_TASK = "precedents.index_case"
 MAX_QUERY_CHARS = 4000
+# Results below the average candidate of their search are not suggested at all.
+MIN_SCORE = 0.0
 
 
 # -- configuration ----------------------------------------------------------------------
@@ -51,6 +53,7 @@ class Settings:
     pgvector_schema: str
     results: int
     pool: int
+    threads: int | None = None  # torch threads for the model (process-wide); None: torch's
 
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:
@@ -65,12 +68,15 @@ class Settings:
             pgvector_schema=str(config.get("PRECEDENT_PGVECTOR_SCHEMA") or "precedent_ann"),
             results=int(config.get("PRECEDENT_RESULTS") or 10),
             pool=int(config.get("PRECEDENT_POOL") or 200),
+            threads=int(config["PRECEDENT_TORCH_THREADS"])
+            if config.get("PRECEDENT_TORCH_THREADS")
+            else None,
         )
 
     def embedder(self) -> Embedder | None:
         if self.model_dir is None or not model_available(self.model_dir):
             return None
-        return shared_embedder(self.model_dir)
+        return shared_embedder(self.model_dir, threads=self.threads)
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -710,7 +716,12 @@ def search_case(
     facts = kf.extract(query)
     own = own_precedent_key(session, case)
     matches = base.engine.search(
-        query, filters=filters, k=k, query_facts=facts, exclude_keys=[own] if own else []
+        query,
+        filters=filters,
+        k=k,
+        query_facts=facts,
+        exclude_keys=[own] if own else [],
+        min_score=MIN_SCORE,
     )
     return matches, facts
 
@@ -721,7 +732,10 @@ def search_text(
     base.sync(session)
     query = mask_text(text[:MAX_QUERY_CHARS]) or ""
     facts = kf.extract(query)
-    return base.engine.search(query, filters=filters, k=k, query_facts=facts), facts
+    matches = base.engine.search(
+        query, filters=filters, k=k, query_facts=facts, min_score=MIN_SCORE
+    )
+    return matches, facts
 
 
 def mediation_plan(

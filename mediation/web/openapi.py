@@ -19,6 +19,7 @@ CASE_RESP = {
     "description": "The case",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
 }
+ITEM = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 NUMBER = {
     "name": "number",
     "in": "path",
@@ -248,6 +249,72 @@ def _core_spec() -> dict:
                         "409": ERROR,
                     },
                 },
+            },
+            "/api/cases/{number}/evidence": {
+                "get": {
+                    "summary": "The case's evidence: who added it, when, its SHA-256, withdrawals",
+                    "parameters": [NUMBER],
+                    "responses": {"200": {"description": "Evidence"}, "403": ERROR, "404": ERROR},
+                },
+                "post": {
+                    "summary": "Upload a file (multipart field `file`; optional `sha256` to check the transfer)",
+                    "parameters": [NUMBER],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {
+                                        "file": {"type": "string", "format": "binary"},
+                                        "sha256": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {"description": "Stored and on the ledger"},
+                        "400": ERROR,
+                        "403": ERROR,
+                        "413": ERROR,
+                        "415": ERROR,
+                    },
+                },
+            },
+            "/api/cases/{number}/evidence/{item_id}/download": {
+                "get": {
+                    "summary": "The file, as an attachment, with its SHA-256 in X-Content-SHA256",
+                    "parameters": [NUMBER, ITEM],
+                    "responses": {"200": {"description": "The file"}, "403": ERROR, "404": ERROR},
+                }
+            },
+            "/api/cases/{number}/evidence/{item_id}/withdraw": {
+                "post": {
+                    "summary": "Withdraw an item (a new ledger entry; the file stays)",
+                    "parameters": [NUMBER, ITEM],
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["reason"],
+                            "properties": {"reason": {"type": "string"}},
+                        }
+                    ),
+                    "responses": {
+                        "200": {"description": "Withdrawn"},
+                        "400": ERROR,
+                        "403": ERROR,
+                        "409": ERROR,
+                    },
+                }
+            },
+            "/api/cases/{number}/evidence/{item_id}/proof": {
+                "get": {
+                    "summary": "RFC 9162 inclusion proof of the item's ledger entry, to the latest signed checkpoint",
+                    "parameters": [NUMBER, ITEM],
+                    "responses": {"200": {"description": "Proof"}, "403": ERROR, "404": ERROR},
+                }
             },
             "/api/holidays": {
                 "get": {

@@ -196,6 +196,10 @@ def case_page(number: str):
         )
     ]
     message_kinds = _message_kinds(user)
+    from mediation.web.evidence import evidence_for_page
+
+    evidence = evidence_for_page(case, user)
+    may_upload = user.role not in (Role.AUDITOR, Role.COURT)
     if not user.reads_all_cases:
         return render_template(
             "portal/case.html",
@@ -206,6 +210,8 @@ def case_page(number: str):
             can_withdraw=Stage.WITHDRAWN in stages.allowed_next(case.stage),
             messages=messages,
             message_kinds=message_kinds,
+            evidence=evidence,
+            may_upload=may_upload,
         )
     return render_template(
         "case.html",
@@ -215,6 +221,8 @@ def case_page(number: str):
         can_manage=can_manage,
         messages=messages,
         message_kinds=message_kinds,
+        evidence=evidence,
+        may_upload=may_upload,
     )
 
 

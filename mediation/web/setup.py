@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
     from mediation.web import admin, api, centre, filing, pages
+    from mediation.web import evidence as _evidence  # noqa: F401  (adds its routes to api and pages)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)

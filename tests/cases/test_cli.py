@@ -121,3 +121,17 @@ def test_centre_rule_set_command_lists_and_switches(app):
     assert "* people-mediation" in runner.invoke(args=["centre", "rule-set"]).output.splitlines()
     bad = runner.invoke(args=["centre", "rule-set", "nope"])
     assert bad.exit_code != 0 and "nope" in bad.output
+
+
+def test_ledger_is_signed_and_verified_from_the_command_line(app, mediator_api):
+    from tests.conftest import case_payload
+
+    number = mediator_api.post("/api/cases", json=case_payload()).get_json()["number"]
+    runner = app.test_cli_runner()
+    r = runner.invoke(args=["ledger", "sign"])
+    assert r.exit_code == 0 and r.output.strip() == "signed 1 checkpoints"
+    assert runner.invoke(args=["ledger", "sign"]).output.strip() == "signed 0 checkpoints"
+    r = runner.invoke(args=["verify", "--case", number])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(args=["verify", "--all"])
+    assert r.exit_code == 0, r.output

@@ -97,9 +97,10 @@ def test_chunks_follow_speech_and_skip_long_silences(monkeypatch):
     regions = [(1 * sr, 5 * sr), (5.5 * sr, 9 * sr), (40 * sr, 45 * sr), (45.5 * sr, 80 * sr)]
     monkeypatch.setattr("nlp.asr.speech_regions", lambda s: [(int(a), int(b)) for a, b in regions])
     chunks = plan_chunks(np.zeros(90 * sr, np.float32))
-    assert chunks[0] == Chunk(1 * sr, 9 * sr)  # close regions merged
-    assert chunks[1].start == 40 * sr  # the silence from 9 s to 40 s is not decoded
-    assert all(c.seconds <= CHUNK_S for c in chunks)
+    assert chunks[0] == Chunk(0, 10 * sr)  # close regions merged, with 1 s of context
+    assert chunks[1].start == 39 * sr  # the silence from 10 s to 39 s is not decoded
+    assert all(c.seconds <= 30 for c in chunks)
+    assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:], strict=False))
     assert plan_chunks(np.zeros(60 * sr, np.float32), vad=False) == [
         Chunk(0, int(CHUNK_S * sr)),
         Chunk(int(CHUNK_S * sr), int(2 * CHUNK_S * sr)),

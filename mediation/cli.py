@@ -322,6 +322,20 @@ def ledger_rotate_key() -> None:
     click.echo(signer.verifier_key)
 
 
+@click.command("nightly")
+@click.pass_context
+@with_appcontext
+def nightly(ctx: click.Context) -> None:
+    """What cron runs once a day: the deadline scan, ledger checkpoints, the risk scan."""
+    ctx.invoke(scan, today_=None)
+    ctx.invoke(ledger_sign)
+    from mediation.centre.cli import group as centre_ops
+
+    risk = centre_ops.get_command(ctx, "risk-scan")
+    if risk is not None:
+        ctx.invoke(risk, as_of=None)
+
+
 def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
     from mediation.evidence.cli import verify_command
@@ -337,6 +351,7 @@ def register(app: Flask) -> None:
         centre_ops,
         ledger_group,
         verify_command,
+        nightly,
     ):
         app.cli.add_command(command)
 

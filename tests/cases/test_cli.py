@@ -135,3 +135,13 @@ def test_ledger_is_signed_and_verified_from_the_command_line(app, mediator_api):
     assert r.exit_code == 0, r.output
     r = runner.invoke(args=["verify", "--all"])
     assert r.exit_code == 0, r.output
+
+
+def test_nightly_runs_scan_checkpoints_and_risk_scan(app, mediator_api):
+    from tests.conftest import case_payload
+
+    mediator_api.post("/api/cases", json=case_payload(received_on="2026-03-02"))
+    r = app.test_cli_runner().invoke(args=["nightly"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("scan ") and lines[1] == "signed 1 checkpoints"

@@ -339,6 +339,7 @@ def nightly(ctx: click.Context) -> None:
 def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
     from mediation.evidence.cli import verify_command
+    from mediation.precedents.cli import precedents_group
 
     for command in (
         db_group,
@@ -352,6 +353,7 @@ def register(app: Flask) -> None:
         ledger_group,
         verify_command,
         nightly,
+        precedents_group,
     ):
         app.cli.add_command(command)
 

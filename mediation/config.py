@@ -19,6 +19,10 @@ DEFAULTS: dict[str, object] = {
     # The scan marks a clock "due soon" this many calendar days before its due date.
     "WARNING_DAYS": 3,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Background jobs (see mediation/jobs): the modules whose tasks workers run.
+    "JOB_TASK_MODULES": ["mediation.transcripts.tasks", "mediation.precedents.tasks"],
+    # One thread per embedding query keeps searches fast on small servers.
+    "PRECEDENT_TORCH_THREADS": 1,
     # Evidence: the content-addressed file store (default instance/blobs), the largest
     # file accepted, the name the centre signs ledger checkpoints with, and an optional
     # RFC 3161 time-stamping authority.

@@ -286,6 +286,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evidence.withdraw": ("撤回", "Withdraw"),
     "evidence.withdraw_reason": ("撤回原因", "reason"),
     "evidence.withdrawn": ("已撤回：", "Withdrawn:"),
+    "precedents.title": ("类案参考与调解方案建议", "Similar cases and a suggested plan"),
+    "precedents.open": ("查看类案参考", "Show similar cases"),
     # Deadline display
     "clock.calendar_unverified": ("日历未核实", "calendar unverified"),
     "clock.days_left": ("剩余 {n} 日", "{n} days left"),

@@ -88,7 +88,7 @@ class SentenceTransformerEmbedder:
         model = self._load()
         tokenizer = model.tokenizer
         limit = model.max_seq_length - 2 - prefix_tokens
-        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         offsets = enc["offset_mapping"]
         if len(offsets) <= limit:
             return [(text, max(len(offsets), 1))]

@@ -31,12 +31,15 @@ LANGUAGE = {
     "other": None,
 }
 
-# One sentence in the style the variety is written in.
+# One sentence written the way the variety is usually written (its own function words:
+# Cantonese 嘅/咗/系, Wu 侬/阿拉/伐/搿, Sichuanese 啥子/晓得/嘛), in simplified characters.
+# The decoder continues in the prompt's style, so dialect words come out as the
+# speaker's community writes them instead of as a Mandarin paraphrase.
 STYLE = {
     "mandarin": "以下是普通话的句子。",
     "cantonese": "以下系广东话嘅句子。",
-    "sichuanese": "以下是四川话的句子。",
-    "wu": "以下是上海话的句子。",
+    "sichuanese": "以下是四川话的句子，你晓得不嘛。",
+    "wu": "以下是上海闲话，侬晓得伐，阿拉讲搿种闲话。",
     "minnan": "以下是闽南话的句子。",
     "other": "以下是中文的句子。",
 }

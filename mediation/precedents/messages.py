@@ -181,7 +181,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "向量检索服务不可用：{detail}",
         "The vector search service is unavailable: {detail}",
     ),
-    "error.query_too_short": ("请输入检索内容。", "Enter something to search for."),
 }
 
 

@@ -27,6 +27,13 @@
     });
     field.insertAdjacentElement("afterend", mic);
   });
+  // Slow panels (precedent suggestions) load after the page, from a server-rendered fragment.
+  document.querySelectorAll("[data-fragment]").forEach(function (box) {
+    fetch(box.getAttribute("data-fragment"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) { box.innerHTML = html; })
+      .catch(function () { /* the link to the full panel stays */ });
+  });
   // API calls from pages send the CSRF token the server put in the page.
   var meta = document.querySelector('meta[name="csrf-token"]');
   window.csrfHeaders = function () { return meta ? { "X-CSRFToken": meta.content } : {}; };

@@ -46,9 +46,25 @@ def _action(summary: str, schema: dict) -> dict:
 @lru_cache(maxsize=1)
 def spec() -> dict:
     from mediation.web import centre
+    from mediation.web import precedents as web_precedents
 
     doc = _core_spec()
     doc["paths"].update(centre.openapi_paths())
+    for method, path, summary in web_precedents.ROUTES:
+        params = [NUMBER] if "{number}" in path else []
+        if path == "/api/precedents/search":
+            params = [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}]
+        doc["paths"].setdefault(path, {})[method.lower()] = {
+            "summary": summary + " (centre staff)",
+            "parameters": params,
+            "responses": {
+                "200": {"description": summary},
+                "400": ERROR,
+                "401": ERROR,
+                "403": ERROR,
+                "404": ERROR,
+            },
+        }
     return doc
 
 

@@ -29,12 +29,17 @@ def init_app(app: Flask) -> None:
     app.extensions["mediation.sessionmaker"] = make_sessionmaker(engine)
     csrf.init_app(app)
 
+    from mediation.precedents import hooks as precedent_hooks
     from mediation.web import admin, api, centre, filing, pages
     from mediation.web import evidence as _evidence  # noqa: F401  (adds its routes to api and pages)
+    from mediation.web import precedents as web_precedents
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(centre.bp)
+    app.register_blueprint(web_precedents.bp)
+    # A case that closes is indexed as a precedent by a background job.
+    precedent_hooks.install(app)
     app.register_blueprint(filing.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions (api.before_request)

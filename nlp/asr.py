@@ -14,6 +14,9 @@
   Whisper window. Silence between chunks is never decoded, which is where Whisper
   invents text. The chunk plan is deterministic, so a job that was interrupted can
   resume at the next chunk (`start_chunk`, `on_chunk`).
+* The decoder is primed with a sentence in the variety's written style and with domain
+  words (nlp.vocab): the case's institution names always, the financial-dispute list
+  for the varieties the model follows well (Mandarin, Cantonese).
 * Output is simplified Chinese (OpenCC t2s), with segment timestamps in seconds from the
   start of the recording and a confidence in [0, 1] (exp of the mean token log-prob).
 
@@ -401,7 +404,8 @@ class Transcriber:
             else options.language
         )
         extra = [t for t in options.vocabulary if t]
-        terms = vocab.hotwords(extra) if options.domain_terms else "、".join(extra)
+        with_domain = options.domain_terms and options.variety in vocab.DOMAIN_TERMS_FOR
+        terms = vocab.hotwords(extra, domain=with_domain)
         prompt = vocab.style_prompt(options.variety) if options.prompt else None
         hotwords = terms or None
         segments: list[Segment] = []

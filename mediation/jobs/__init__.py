@@ -108,7 +108,10 @@ def queue_for(app) -> JobQueue:
 
 
 def task_modules(app) -> list[str]:
-    return list(app.config.get("JOB_TASK_MODULES") or DEFAULT_TASK_MODULES)
+    value = app.config.get("JOB_TASK_MODULES") or DEFAULT_TASK_MODULES
+    if isinstance(value, str):  # from the environment: comma-separated
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
 
 
 def lease_seconds(app) -> float:

@@ -297,8 +297,14 @@ def read_corpus(path: Path) -> Iterator[dict]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise CorpusError(f"{path}:{lineno}: {exc.msg}") from None
-            if not isinstance(record, dict) or not record.get("id") or not record.get("text"):
+            if not isinstance(record, dict) or not record.get("id"):
                 raise CorpusError(f"{path}:{lineno}: a record needs 'id' and 'text'")
+            if not record.get("text"):
+                # Some excerpts carry only the court's reasoning; index that rather than
+                # refuse the whole corpus, and skip a record with no text at all.
+                record["text"] = record.get("court_reasoning") or record.get("outcome") or ""
+                if not record["text"]:
+                    continue
             yield record
 
 

@@ -95,6 +95,10 @@ def test_a_reset_database_is_noticed(factory, tiny_corpus, app):
 
 def test_the_corpus_format_is_checked(factory, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x"}\n')
+    bad.write_text('{"text": "没有编号的记录"}\n')
     with pytest.raises(service.CorpusError, match="needs 'id' and 'text'"):
         service.import_corpus(factory, bad, None)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "y", "text": "截断的\n')
+    with pytest.raises(service.CorpusError, match="broken.jsonl:1"):
+        service.import_corpus(factory, broken, None)

@@ -340,6 +340,7 @@ def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
     from mediation.evidence.cli import verify_command
     from mediation.precedents.cli import precedents_group
+    from mediation.transcripts.cli import COMMANDS as transcript_commands
 
     for command in (
         db_group,
@@ -354,6 +355,7 @@ def register(app: Flask) -> None:
         verify_command,
         nightly,
         precedents_group,
+        *transcript_commands,
     ):
         app.cli.add_command(command)
 

@@ -286,6 +286,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evidence.withdraw": ("撤回", "Withdraw"),
     "evidence.withdraw_reason": ("撤回原因", "reason"),
     "evidence.withdrawn": ("已撤回：", "Withdrawn:"),
+    "recordings.open": ("录音与转写", "Recordings and transcripts"),
     "precedents.title": ("类案参考与调解方案建议", "Similar cases and a suggested plan"),
     "precedents.open": ("查看类案参考", "Show similar cases"),
     # Deadline display

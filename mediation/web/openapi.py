@@ -47,8 +47,30 @@ def _action(summary: str, schema: dict) -> dict:
 def spec() -> dict:
     from mediation.web import centre
     from mediation.web import precedents as web_precedents
+    from mediation.web import transcripts as web_transcripts
 
     doc = _core_spec()
+    recording = {
+        "name": "recording_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer"},
+    }
+    for method, rule, summary in web_transcripts.ROUTES:
+        if not rule.startswith("/api/"):
+            continue
+        path = rule.replace("<number>", "{number}").replace("<id>", "{recording_id}")
+        doc["paths"].setdefault(path, {})[method.lower()] = {
+            "summary": summary,
+            "parameters": [NUMBER] + ([recording] if "{recording_id}" in path else []),
+            "responses": {
+                "200": {"description": summary},
+                "400": ERROR,
+                "401": ERROR,
+                "403": ERROR,
+                "404": ERROR,
+            },
+        }
     doc["paths"].update(centre.openapi_paths())
     for method, path, summary in web_precedents.ROUTES:
         params = [NUMBER] if "{number}" in path else []

@@ -33,11 +33,14 @@ def init_app(app: Flask) -> None:
     from mediation.web import admin, api, centre, filing, pages
     from mediation.web import evidence as _evidence  # noqa: F401  (adds its routes to api and pages)
     from mediation.web import precedents as web_precedents
+    from mediation.web import transcripts as web_transcripts
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(centre.bp)
     app.register_blueprint(web_precedents.bp)
+    app.register_blueprint(web_transcripts.bp)
+    csrf.exempt(web_transcripts.bp)  # checks CSRF itself for cookie sessions
     # A case that closes is indexed as a precedent by a background job.
     precedent_hooks.install(app)
     app.register_blueprint(filing.bp)

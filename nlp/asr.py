@@ -67,6 +67,10 @@ class Options:
     # rule, re-decoding it up to five more times costs several times the decode and the
     # sampled text is rarely better.
     logprob_threshold: float | None = None
+    # Whisper's own "no speech in this window" skip. Off by default: VAD has already
+    # decided where the speech is, and Whisper base rates much dialect speech as
+    # non-speech (Cantonese windows were dropped whole).
+    no_speech_threshold: float | None = None
     vad: bool = True
     prompt: bool = True  # the variety's style sentence
     vocabulary: Sequence[str] = ()  # case-specific words (institution names ...)
@@ -276,6 +280,7 @@ class _FasterWhisper:
         beam_size: int,
         temperatures: tuple[float, ...],
         logprob_threshold: float | None = None,
+        no_speech_threshold: float | None = None,
         on_progress: Callable[[float], None] | None = None,
     ) -> tuple[list[_Raw], str | None]:
         segments, info = self.model.transcribe(
@@ -288,6 +293,7 @@ class _FasterWhisper:
             hotwords=hotwords or None,
             condition_on_previous_text=False,
             log_prob_threshold=logprob_threshold,
+            no_speech_threshold=no_speech_threshold,
             vad_filter=False,
         )
         out = []
@@ -324,6 +330,7 @@ class _OpenAIWhisper:
         beam_size: int,
         temperatures: tuple[float, ...],
         logprob_threshold: float | None = None,
+        no_speech_threshold: float | None = None,
         on_progress: Callable[[float], None] | None = None,
     ) -> tuple[list[_Raw], str | None]:
         if hotwords:
@@ -338,6 +345,7 @@ class _OpenAIWhisper:
             initial_prompt=prompt or None,
             condition_on_previous_text=False,
             logprob_threshold=logprob_threshold,
+            no_speech_threshold=no_speech_threshold,
             verbose=None,
             **options,
         )
@@ -440,6 +448,9 @@ class Transcriber:
                     beam_size=options.beam_size,
                     temperatures=tuple(options.temperatures),
                     logprob_threshold=options.logprob_threshold,
+                    no_speech_threshold=options.no_speech_threshold
+                    if options.vad
+                    else (options.no_speech_threshold or 0.6),
                     on_progress=progress,
                 )
             detected = detected or lang
@@ -469,8 +480,8 @@ def _postprocess(raw: list[_Raw], offset: float, chunk: Chunk, options: Options)
         text = clean_text(r.text, options.simplified)
         if not text:
             continue
-        # Whisper's own rule for a window it thinks holds no speech.
-        if r.no_speech_prob > 0.6 and r.avg_logprob < -1.0:
+        # Whisper's own rule for a window it thinks holds no speech, where no VAD ran.
+        if not options.vad and r.no_speech_prob > 0.6 and r.avg_logprob < -1.0:
             continue
         start = offset + max(0.0, min(r.start, limit))
         end = offset + max(0.0, min(max(r.end, r.start), limit))

@@ -172,6 +172,9 @@ class EventKind(enum.StrEnum):
     MEDIATOR_ASSIGNED = "mediator_assigned"
     RESPONSE = "response"
     PROPOSAL = "proposal"
+    RECORDING_ADDED = "recording_added"
+    TRANSCRIPT_READY = "transcript_ready"
+    TRANSCRIPT_CORRECTED = "transcript_corrected"
 
 
 class CaseEvent(Base):

@@ -157,6 +157,33 @@ def admin_api(app, make_user):
     return Api(app.test_client(), token)
 
 
+def sign_in(client, username: str, password: str):
+    """Sign in through the login form, CSRF token and all; returns the response."""
+    import re
+
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+@pytest.fixture
+def signed_in(app, make_user):
+    """A browser-like client of a new user of `role`, and the CSRF token of its session."""
+    import re
+
+    def make(username: str, role: str):
+        make_user(username, role, password="pw-long-enough")
+        client = app.test_client()
+        sign_in(client, username, "pw-long-enough")
+        page = client.get("/my")
+        token = re.search(rb'name="csrf-token" content="([^"]+)"', page.data).group(1).decode()
+        return client, token
+
+    return make
+
+
 def case_payload(**overrides) -> dict:
     body = {
         "dispute_type": "insurance",

@@ -15,14 +15,14 @@ from mediation.errors import Forbidden, UserError
 from mediation.i18n import t
 from mediation.people.model import Role, User
 from mediation.web import inputs
-from mediation.web.pages import _require_user
+from mediation.web.pages import require_user
 from mediation.web.setup import db, today, token_hash
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _admin() -> User:
-    user = _require_user()
+    user = require_user()
     if user.role != Role.ADMIN:
         raise Forbidden()
     return user

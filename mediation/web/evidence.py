@@ -146,7 +146,7 @@ def api_evidence_proof(number: str, item_id: int):
 
 @pages.bp.post("/cases/<number>/evidence")
 def page_add_evidence(number: str):
-    user = pages._require_user()
+    user = pages.require_user()
     session_ = db()
     case = get_case(session_, user.centre_id, number, for_update=True)
     _may_add(user, case)
@@ -166,7 +166,7 @@ def page_add_evidence(number: str):
 
 @pages.bp.post("/cases/<number>/evidence/<int:item_id>/withdraw")
 def page_withdraw_evidence(number: str, item_id: int):
-    user = pages._require_user()
+    user = pages.require_user()
     session_ = db()
     case = get_case(session_, user.centre_id, number, for_update=True)
     _may_add(user, case)
@@ -182,7 +182,7 @@ def page_withdraw_evidence(number: str, item_id: int):
 
 @pages.bp.get("/cases/<number>/evidence/<int:item_id>/download")
 def page_download_evidence(number: str, item_id: int):
-    user = pages._require_user()
+    user = pages.require_user()
     g.user = user
     return api_download_evidence(number, item_id)
 

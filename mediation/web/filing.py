@@ -12,7 +12,7 @@ from mediation.cases.service import deadline_context
 from mediation.errors import Forbidden, UserError
 from mediation.people.model import Role
 from mediation.web import inputs
-from mediation.web.pages import _require_user
+from mediation.web.pages import require_user
 from mediation.web.setup import db, today
 
 bp = Blueprint("filing", __name__, url_prefix="/my/new")
@@ -44,7 +44,7 @@ def _validate(step: str, draft: dict) -> None:
 
 @bp.route("/<step>", methods=["GET", "POST"])
 def step_page(step: str):
-    user = _require_user()
+    user = require_user()
     if user.role != Role.CLAIMANT:
         raise Forbidden()
     if step not in STEPS:

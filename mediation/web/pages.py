@@ -37,7 +37,7 @@ from mediation.web.setup import current_user, db, today
 bp = Blueprint("pages", __name__)
 
 
-def _require_user() -> User:
+def require_user() -> User:
     user = current_user()
     if user is None:
         abort(redirect(url_for("pages.login", next=request.path)))
@@ -76,7 +76,7 @@ def toggle_elderly():
 @bp.get("/my")
 def my_cases():
     """A party's own cases (claimant, institution, court): progress in plain words."""
-    user = _require_user()
+    user = require_user()
     rows = (
         db()
         .scalars(
@@ -153,7 +153,7 @@ URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.UNVERIFIED, Urgency.
 
 @bp.get("/workspace")
 def workspace():
-    user = _require_user()
+    user = require_user()
     if not user.reads_all_cases:
         return redirect(url_for("pages.my_cases"))
     stage = inputs.parse_enum(Stage, request.args.get("stage"), "stage", required=False)
@@ -179,7 +179,7 @@ def workspace():
 
 @bp.get("/cases/<number>")
 def case_page(number: str):
-    user = _require_user()
+    user = require_user()
     case = get_case(db(), user.centre_id, number)
     access.require_see(user, case)
     access.log_personal_data_access(db(), user, case, "page", request.remote_addr)
@@ -237,7 +237,7 @@ def _message_kinds(user: User) -> list[str]:
 
 @bp.post("/cases/<number>/messages")
 def case_message(number: str):
-    user = _require_user()
+    user = require_user()
     session_ = db()
     case = get_case(session_, user.centre_id, number, for_update=True)
     kind = inputs.parse_enum(MessageKind, request.form.get("kind") or "message", "kind")
@@ -260,7 +260,7 @@ def case_message(number: str):
 
 @bp.post("/cases/<number>/transition")
 def case_transition(number: str):
-    user = _require_user()
+    user = require_user()
     session_ = db()
     case = get_case(session_, user.centre_id, number, for_update=True)
     target = inputs.parse_enum(Stage, request.form.get("to"), "to")
@@ -286,7 +286,7 @@ def case_transition(number: str):
 
 @bp.post("/cases/<number>/pause")
 def case_pause(number: str):
-    user = _require_user()
+    user = require_user()
     session_ = db()
     case = get_case(session_, user.centre_id, number, for_update=True)
     access.require_manage(user, case)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Api, case_payload
+from tests.conftest import Api, case_payload, sign_in
 
 BANK = "某人寿保险股份有限公司示范中心支公司"
 
@@ -88,33 +88,23 @@ def test_login_form_without_csrf_token_is_refused(app, make_user):
     assert "表单已过期" in r.get_data(as_text=True)
 
 
-def _login(client, username, password):
-    import re
-
-    page = client.get("/login")
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
-    return client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-
-
 def test_repeated_failed_sign_ins_lock_the_user_name(app, make_user):
     make_user("target", "mediator", password="right-password")
     client = app.test_client()
     for _ in range(5):
-        assert _login(client, "target", "guess").status_code == 401
-    r = _login(client, "target", "right-password")
+        assert sign_in(client, "target", "guess").status_code == 401
+    r = sign_in(client, "target", "right-password")
     assert r.status_code == 429
     assert "登录失败次数过多" in r.get_data(as_text=True)
     assert (
-        _login(app.test_client(), "target", "right-password").status_code == 429
+        sign_in(app.test_client(), "target", "right-password").status_code == 429
     )  # per name, not per browser
 
 
 def test_idle_session_expires(app, make_user):
     make_user("sleepy", "mediator", password="right-password")
     client = app.test_client()
-    assert _login(client, "sleepy", "right-password").status_code == 302
+    assert sign_in(client, "sleepy", "right-password").status_code == 302
     assert client.get("/workspace").status_code == 200
     with client.session_transaction() as s:
         s["seen"] -= app.config["SESSION_IDLE_SECONDS"] + 1

@@ -10,32 +10,15 @@ import pytest
 from tests.cases.test_cli import SCHEDULE_2027
 
 
-def _signed_in(app, make_user, username, role):
-    make_user(username, role, password="pw-long-enough")
-    client = app.test_client()
-    token = (
-        re.search(rb'name="csrf_token" value="([^"]+)"', client.get("/login").data)
-        .group(1)
-        .decode()
-    )
-    client.post(
-        "/login", data={"username": username, "password": "pw-long-enough", "csrf_token": token}
-    )
-    token = (
-        re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/my").data).group(1).decode()
-    )
-    return client, token
-
-
 @pytest.mark.parametrize("path", ["/admin/users", "/admin/calendar", "/admin/rules"])
-def test_admin_pages_refuse_everyone_else(app, make_user, path):
-    client, _ = _signed_in(app, make_user, "m", "mediator")
+def test_admin_pages_refuse_everyone_else(app, signed_in, path):
+    client, _ = signed_in("m", "mediator")
     assert client.get(path).status_code == 403
     assert app.test_client().get(path).status_code == 302  # not signed in: to the login page
 
 
-def test_admin_creates_a_user_who_can_sign_in_and_issues_a_token(app, make_user):
-    client, token = _signed_in(app, make_user, "boss", "admin")
+def test_admin_creates_a_user_who_can_sign_in_and_issues_a_token(app, signed_in):
+    client, token = signed_in("boss", "admin")
     r = client.post(
         "/admin/users",
         data={
@@ -71,8 +54,8 @@ def test_admin_creates_a_user_who_can_sign_in_and_issues_a_token(app, make_user)
     )
 
 
-def test_admin_imports_a_schedule_and_overrides_a_day(app, make_user):
-    client, token = _signed_in(app, make_user, "boss", "admin")
+def test_admin_imports_a_schedule_and_overrides_a_day(app, signed_in):
+    client, token = signed_in("boss", "admin")
     assert "未核实" in client.get("/admin/calendar?year=2027").get_data(as_text=True)
     r = client.post(
         "/admin/calendar",
@@ -94,8 +77,8 @@ def test_admin_imports_a_schedule_and_overrides_a_day(app, make_user):
     assert "停工" in client.get("/admin/calendar?year=2026").get_data(as_text=True)
 
 
-def test_admin_switches_the_rule_set(app, make_user):
-    client, token = _signed_in(app, make_user, "boss", "admin")
+def test_admin_switches_the_rule_set(app, signed_in):
+    client, token = signed_in("boss", "admin")
     page = client.get("/admin/rules").get_data(as_text=True)
     assert 'id="rule-CPL-205"' in page and "第二百零五条" in page
     client.post("/admin/rules", data={"csrf_token": token, "rule_set": "people-mediation"})

@@ -55,26 +55,10 @@ def test_next_deadline_speaks_plainly_in_both_languages():
     assert next_deadline({"clocks": [_clock(status="stopped")]}, "zh") is None
 
 
-def _signed_in(app, make_user, username, role):
-    import re
-
-    make_user(username, role, password="pw-long-enough")
-    client = app.test_client()
-    page = client.get("/login")
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
-    client.post(
-        "/login", data={"username": username, "password": "pw-long-enough", "csrf_token": token}
-    )
-    token = (
-        re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/my").data).group(1).decode()
-    )
-    return client, token
-
-
-def test_online_filing_is_for_claimants_and_keeps_the_draft_between_steps(app, make_user):
-    staff, _ = _signed_in(app, make_user, "med", "mediator")
+def test_online_filing_is_for_claimants_and_keeps_the_draft_between_steps(app, signed_in):
+    staff, _ = signed_in("med", "mediator")
     assert staff.get("/my/new/who").status_code == 403
-    client, token = _signed_in(app, make_user, "li", "claimant")
+    client, token = signed_in("li", "claimant")
     r = client.post(
         "/my/new/who", data={"csrf_token": token, "name": "李桂兰", "phone": "13900001111"}
     )

@@ -240,11 +240,12 @@ def _expected_version(body: dict) -> int | None:
 
 @bp.post("/cases/<number>/transitions")
 def transition(number: str):
+    # Who may see the case is checked before the input, so outsiders learn nothing.
+    case = _load(number, for_update=True)
     body = inputs.json_body()
     target = inputs.parse_enum(Stage, body.get("to"), "to")
     reason = inputs.parse_text(body.get("reason"), "reason", required=False)
     on_date = inputs.parse_date(body.get("on_date"), "on_date", required=False)
-    case = _load(number, for_update=True)
     access.require_transition(_user(), case, target)
     operations.transition(
         db(),
@@ -262,11 +263,12 @@ def transition(number: str):
 
 @bp.post("/cases/<number>/pause")
 def pause(number: str):
+    # Who may see the case is checked before the input, so outsiders learn nothing.
+    case = _load(number, for_update=True)
     body = inputs.json_body()
     reason = inputs.parse_enum(PauseReason, body.get("reason"), "reason")
     note = inputs.parse_text(body.get("note"), "note", required=False)
     on_date = inputs.parse_date(body.get("on_date"), "on_date", required=False)
-    case = _load(number, for_update=True)
     access.require_manage(_user(), case)
     operations.pause(
         db(),
@@ -284,10 +286,11 @@ def pause(number: str):
 
 @bp.post("/cases/<number>/resume")
 def resume(number: str):
+    # Who may see the case is checked before the input, so outsiders learn nothing.
+    case = _load(number, for_update=True)
     body = inputs.json_body()
     note = inputs.parse_text(body.get("note"), "note", required=False)
     on_date = inputs.parse_date(body.get("on_date"), "on_date", required=False)
-    case = _load(number, for_update=True)
     access.require_manage(_user(), case)
     operations.resume(
         db(),
@@ -304,12 +307,13 @@ def resume(number: str):
 
 @bp.post("/cases/<number>/extensions")
 def extend(number: str):
+    # Who may see the case is checked before the input, so outsiders learn nothing.
+    case = _load(number, for_update=True)
     body = inputs.json_body()
     rule = _rule(inputs.parse_text(body.get("rule"), "rule", max_len=64))
     days = inputs.parse_int(body.get("days"), "days", low=1, high=3650)
     approver = inputs.parse_text(body.get("approver"), "approver", max_len=200)
     ground = inputs.parse_text(body.get("legal_ground"), "legal_ground")
-    case = _load(number, for_update=True)
     access.require_manage(_user(), case)
     operations.extend(
         db(),
@@ -345,13 +349,14 @@ def list_messages(number: str):
 
 @bp.post("/cases/<number>/messages")
 def post_message(number: str):
+    # Who may see the case is checked before the input, so outsiders learn nothing.
+    case = _load(number, for_update=True)
     from mediation.cases.model import MessageKind
 
     body = inputs.json_body()
     kind = inputs.parse_enum(MessageKind, body.get("kind", "message"), "kind")
     text_ = inputs.parse_text(body.get("body"), "body", max_len=10000)
     amount = inputs.parse_amount(body.get("amount"), "amount")
-    case = _load(number, for_update=True)
     access.require_post(_user(), case, kind.value)
     message = operations.post_message(db(), case, _user(), kind, text_, amount=amount)
     db().commit()

@@ -88,11 +88,11 @@ def api_list_evidence(number: str):
 
 @api_bp.post("/cases/<number>/evidence")
 def api_add_evidence(number: str):
+    case = _load(number, for_update=True)
+    _may_add(g.user, case)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise UserError("missing_field", field="file")
-    case = _load(number, for_update=True)
-    _may_add(g.user, case)
     item = add_evidence(
         db(),
         case,
@@ -125,9 +125,9 @@ def api_download_evidence(number: str, item_id: int):
 
 @api_bp.post("/cases/<number>/evidence/<int:item_id>/withdraw")
 def api_withdraw_evidence(number: str, item_id: int):
-    reason = inputs.parse_text(inputs.json_body().get("reason"), "reason", max_len=2000)
     case = _load(number, for_update=True)
     _may_add(g.user, case)
+    reason = inputs.parse_text(inputs.json_body().get("reason"), "reason", max_len=2000)
     item = withdraw_evidence(db(), get_evidence(db(), case, item_id), g.user, reason)
     db().commit()
     return jsonify(item_json(item, g.user, number))

@@ -263,6 +263,7 @@ def case_transition(number: str):
     user = require_user()
     session_ = db()
     case = get_case(session_, user.centre_id, number, for_update=True)
+    access.require_see(user, case)
     target = inputs.parse_enum(Stage, request.form.get("to"), "to")
     access.require_transition(user, case, target)
     try:

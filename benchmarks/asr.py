@@ -7,7 +7,7 @@ Prints, per variety and overall, the character error rate after normalisation
   * openai-whisper, greedy (temperature 0), language zh, no prompt: the reference;
   * openai-whisper, beam 5, otherwise the same;
   * the application's default path (nlp.asr.Transcriber with its default Options:
-    faster-whisper int8, beam 3, VAD chunking, the variety's style prompt, the
+    faster-whisper int8, beam 3 for Cantonese and Mandarin and greedy elsewhere, VAD chunking, the variety's style prompt, the
     financial vocabulary as hotwords for Mandarin and Cantonese, temperature fallback,
     t2s). No case is involved, so no institution names are added.
 

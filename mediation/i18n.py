@@ -304,6 +304,13 @@ DOMAIN_CATALOGUES = (
     "mediation.transcripts.messages",
     "mediation.precedents.messages",
     "mediation.centre.messages",
+    "mediation.notify.messages",
+    "mediation.agreements.messages",
+    "mediation.packets.messages",
+    "mediation.court.messages",
+    "mediation.performance.messages",
+    "mediation.disclosure.messages",
+    "mediation.hearings.messages",
 )
 _loaded = False
 

@@ -175,6 +175,10 @@ class EventKind(enum.StrEnum):
     RECORDING_ADDED = "recording_added"
     TRANSCRIPT_READY = "transcript_ready"
     TRANSCRIPT_CORRECTED = "transcript_corrected"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    HEARING_RESCHEDULED = "hearing_rescheduled"
+    HEARING_CANCELLED = "hearing_cancelled"
+    HEARING_HELD = "hearing_held"
 
 
 class CaseEvent(Base):

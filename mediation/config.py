@@ -40,6 +40,14 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Remote mediation sessions: the video room of a session, {room} is its unguessable id.
+    "VIDEO_ROOM_URL": "https://meet.example.org/{room}",
+    # Notices and verification codes: "log" (write them to the log) or "package.module:Class"
+    # (a mediation.notify.Sender, e.g. an SMS gateway).
+    "NOTIFY_SENDER": "log",
+    # The centre's seal image (PNG, JPEG or SVG) for executed agreements; None: a generated
+    # red round seal with the centre's name.
+    "AGREEMENT_SEAL_FILE": None,
 }
 
 

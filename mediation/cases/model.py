@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -103,6 +104,9 @@ class Case(Base):
     next_due_on: Mapped[date | None] = mapped_column(Date)
     urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency), default=Urgency.NONE)
     paused: Mapped[bool] = mapped_column(default=False)
+    # 涉及隐私或商业秘密: set by staff; such a case is never drafted, published or listed
+    # for public disclosure (mediation/disclosure).
+    privacy_restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Number of events so far; each new event takes last_event_seq + 1, and the
     # version column below makes two concurrent writers of one case collide.
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
@@ -175,6 +179,19 @@ class EventKind(enum.StrEnum):
     RECORDING_ADDED = "recording_added"
     TRANSCRIPT_READY = "transcript_ready"
     TRANSCRIPT_CORRECTED = "transcript_corrected"
+    # Judicial confirmation at a court (mediation/court)
+    COURT_RECEIVED = "court_received"
+    COURT_ACCEPTED = "court_accepted"
+    COURT_REFUSED = "court_refused"
+    COURT_RULED = "court_ruled"
+    # Performance of the agreement and public disclosure (mediation/performance, /disclosure)
+    SCHEDULE_SET = "schedule_set"
+    PAYMENT_RECORDED = "payment_recorded"
+    PAYMENT_REMINDER = "payment_reminder"
+    PAYMENT_MISSED = "payment_missed"
+    PRIVACY_FLAG = "privacy_flag"
+    DISCLOSURE_PUBLISHED = "disclosure_published"
+    DISCLOSURE_WITHDRAWN = "disclosure_withdrawn"
     HEARING_SCHEDULED = "hearing_scheduled"
     HEARING_RESCHEDULED = "hearing_rescheduled"
     HEARING_CANCELLED = "hearing_cancelled"

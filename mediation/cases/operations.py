@@ -109,6 +109,26 @@ LEDGER_FACTS = frozenset(
         "dispute_type",
         "mediator_id",
         "amount",
+        # judicial confirmation (mediation/court): codes, hashes and outcomes
+        "court",
+        "submission",
+        "channel",
+        "packet_sha256",
+        "agreement_sha256",
+        "verified",
+        "outcome",
+        # performance and disclosure (mediation/performance, mediation/disclosure)
+        "instalment",
+        "instalments",
+        "total",
+        "paid_on",
+        "method",
+        "outstanding",
+        "schedule",
+        "replaced",
+        "complete",
+        "restricted",
+        "disclosure",
     }
 )
 
@@ -246,6 +266,29 @@ def transition(
     )
     clocks.on_stage_entered(
         session, case, target, on_date, ctx, _event_adder(session, case, actor, on_date)
+    )
+    return event
+
+
+def milestone(
+    session: Session,
+    case: Case,
+    actor: User | None,
+    kind: EventKind,
+    ctx: clocks.DeadlineContext,
+    *,
+    on_date: date | None = None,
+    reason: str | None = None,
+    data: dict | None = None,
+) -> CaseEvent:
+    """Record a named event that is not a stage change (e.g. the court received or accepted
+    the application) and start or stop the clocks the rule set binds to it."""
+    on_date = on_date or ctx.today
+    event = add_event(
+        session, case, kind, actor, reason=reason, effective_on=on_date, data=data or {}
+    )
+    clocks.on_milestone(
+        session, case, kind.value, on_date, ctx, _event_adder(session, case, actor, on_date)
     )
     return event
 

@@ -19,7 +19,9 @@ from typing import Any, NoReturn
 import yaml
 
 __all__ = [
+    "BINDING_EVENTS",
     "CASE_STAGES",
+    "MILESTONES",
     "PAUSE_REASONS",
     "RULE_DIR",
     "RULE_STAGES",
@@ -63,6 +65,16 @@ CASE_STAGES: tuple[str, ...] = (
     "performance",
     "closed",
 )
+# Named events on a case that are not stage changes; a rule-set binding may start or stop
+# a clock on one of them as well as on a stage (the court's receipt, acceptance or refusal,
+# and ruling on a judicial-confirmation application: 法释〔2011〕5号 Arts 4-5).
+MILESTONES: tuple[str, ...] = (
+    "court_received",
+    "court_accepted",
+    "court_refused",
+    "court_ruled",
+)
+BINDING_EVENTS: tuple[str, ...] = CASE_STAGES + MILESTONES
 # Stages a rule may belong to: the case stages plus court stages outside the centre's case.
 RULE_STAGES: tuple[str, ...] = CASE_STAGES + ("complaint_review", "court_filing", "trial", "any")
 # mediation.deadlines.model.PauseReason values.
@@ -708,7 +720,7 @@ def load_rulebook(extra_dirs: Sequence[str | Path] = ()) -> RuleBook:
 @dataclass(frozen=True)
 class ClockSpec:
     """A clock that starts when a case enters `starts_on` (dated by that event) and stops
-    when it enters any of `stops_on`."""
+    when it enters any of `stops_on`. Each is a case stage or a milestone (MILESTONES)."""
 
     rule_id: str
     starts_on: str
@@ -777,14 +789,14 @@ def load_rule_set(name: str, rulebook: RuleBook, extra_dirs: Sequence[str | Path
         if rule.kind is not RuleKind.PERIOD:
             sub.fail("rule", f"{rule_id} is a pause rule and has no due date")
         starts_on = sub.req_text("starts_on")
-        if starts_on not in CASE_STAGES:
-            sub.fail("starts_on", f"{starts_on!r} is not one of {', '.join(CASE_STAGES)}")
+        if starts_on not in BINDING_EVENTS:
+            sub.fail("starts_on", f"{starts_on!r} is not one of {', '.join(BINDING_EVENTS)}")
         stops_on = sub.text_list("stops_on")
         if not stops_on:
-            sub.fail("stops_on", "name at least one stage")
+            sub.fail("stops_on", "name at least one stage or milestone")
         for stage in stops_on:
-            if stage not in CASE_STAGES:
-                sub.fail("stops_on", f"{stage!r} is not one of {', '.join(CASE_STAGES)}")
+            if stage not in BINDING_EVENTS:
+                sub.fail("stops_on", f"{stage!r} is not one of {', '.join(BINDING_EVENTS)}")
         if starts_on in stops_on:
             sub.fail("stops_on", f"the clock cannot stop on its own start stage {starts_on!r}")
         clocks.append(

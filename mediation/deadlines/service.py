@@ -24,7 +24,7 @@ from mediation.deadlines.model import (
     DayKind,
     HolidayOverride,
 )
-from mediation.deadlines.rules import Rule, RuleBook, RuleSet
+from mediation.deadlines.rules import MILESTONES, Rule, RuleBook, RuleSet
 from mediation.errors import UserError
 
 URGENCY_RANK = {
@@ -150,18 +150,47 @@ def on_stage_entered(
     add_event,
 ) -> list[Clock]:
     """Stop the clocks the new stage ends and start the ones it begins (per the rule set)."""
+    return _on_event(session, case, stage.value, on_date, ctx, add_event, stop_unbound=True)
+
+
+def on_milestone(
+    session: Session,
+    case: Case,
+    name: str,
+    on_date: date,
+    ctx: DeadlineContext,
+    add_event,
+) -> list[Clock]:
+    """Stop the clocks a milestone ends and start the ones it begins (per the rule set), e.g.
+    `court_received` starts JC-2011-4 and `court_accepted` stops it and starts JC-2011-5.
+    Unlike a stage change, a milestone leaves clocks its rule set does not bind running."""
+    if name not in MILESTONES:
+        raise ValueError(f"unknown milestone {name!r} (known: {', '.join(MILESTONES)})")
+    return _on_event(session, case, name, on_date, ctx, add_event, stop_unbound=False)
+
+
+def _on_event(
+    session: Session,
+    case: Case,
+    name: str,
+    on_date: date,
+    ctx: DeadlineContext,
+    add_event,
+    *,
+    stop_unbound: bool,
+) -> list[Clock]:
     clocks = case_clocks(session, case)
     for clock in clocks:
         if clock.status == ClockStatus.STOPPED:
             continue
         binding = binding_for(ctx.rule_set, clock.rule_id)
-        if binding is None or stage.value in binding.stops_on:
+        if (binding is None and stop_unbound) or (binding is not None and name in binding.stops_on):
             for pause in clock.pauses:
                 if pause.ended_on is None:
                     pause.ended_on = max(on_date, pause.started_on)
             clock.status = ClockStatus.STOPPED
             clock.stopped_on = on_date
-            clock.stop_reason = stage.value
+            clock.stop_reason = name
             refresh_clock(clock, ctx)
             add_event(
                 EventKind.CLOCK_STOPPED,
@@ -172,7 +201,7 @@ def on_stage_entered(
                 },
             )
     for binding in ctx.rule_set.clocks:
-        if binding.starts_on != stage.value:
+        if binding.starts_on != name:
             continue
         clock = Clock(
             case_id=case.id,

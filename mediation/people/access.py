@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import object_session
 
 from mediation.cases.model import Case, Party, PartyRole, Stage
 from mediation.errors import Forbidden
@@ -30,8 +31,20 @@ def visible_cases(user: User) -> Select:
         )
         return query.where(own)
     if user.role == Role.COURT:
-        return query.where(Case.stage.in_(COURT_STAGES))
+        # A court sees only the cases it received a packet for (mediation/court).
+        return query.where(Case.id.in_(_court_case_ids(user)))
     return query.where(False)
+
+
+def _court_case_ids(user: User, case_id: int | None = None) -> Select:
+    from mediation.court.model import CourtSubmission, CourtUser
+
+    query = (
+        select(CourtSubmission.case_id)
+        .join(CourtUser, CourtUser.court_id == CourtSubmission.court_id)
+        .where(CourtUser.user_id == user.id)
+    )
+    return query if case_id is None else query.where(CourtSubmission.case_id == case_id)
 
 
 def can_see(user: User, case: Case) -> bool:
@@ -50,7 +63,10 @@ def can_see(user: User, case: Case) -> bool:
             for p in case.parties
         )
     if user.role == Role.COURT:
-        return case.stage in COURT_STAGES
+        session = object_session(case)
+        if session is None or case.id is None:
+            return False
+        return session.scalar(_court_case_ids(user, case.id).limit(1)) is not None
     return False
 
 

@@ -72,6 +72,15 @@ def spec() -> dict:
             },
         }
     doc["paths"].update(centre.openapi_paths())
+    from mediation.web import hearings as web_hearings
+
+    doc["paths"].update(web_hearings.openapi_paths())
+    from mediation.web import agreements as web_agreements
+
+    doc["paths"].update(web_agreements.openapi_paths())
+    from mediation.web import court as web_court
+
+    doc["paths"].update(web_court.openapi_paths())
     for method, path, summary in web_precedents.ROUTES:
         params = [NUMBER] if "{number}" in path else []
         if path == "/api/precedents/search":

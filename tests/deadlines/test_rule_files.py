@@ -298,14 +298,17 @@ def test_default_rule_set_binds_the_clocks_to_stages(rulebook):
         ("CENTRE-ACCEPT", "intake"),
         ("OLM-24-PRE", "accepted"),
         ("CPL-205", "signed"),
-        ("JC-2011-5", "judicial_confirmation"),
+        ("JC-2011-4", "court_received"),
+        ("JC-2011-5", "court_accepted"),
     ]
     assert [c.rule_id for c in rule_set.clocks_starting("signed")] == ["CPL-205"]
     assert {c.rule_id for c in rule_set.clocks_stopping("closed")} == {
         "OLM-24-PRE",
         "CPL-205",
+        "JC-2011-4",
         "JC-2011-5",
     }
+    assert [c.rule_id for c in rule_set.clocks_stopping("court_accepted")] == ["JC-2011-4"]
     assert rule_set.clocks_stopping("accepted")[0].rule_id == "CENTRE-ACCEPT"
 
 

@@ -339,6 +339,7 @@ def nightly(ctx: click.Context) -> None:
 def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
     from mediation.evidence.cli import verify_command
+    from mediation.packets.cli import packet_group, verify_packet_command
     from mediation.precedents.cli import precedents_group
     from mediation.transcripts.cli import COMMANDS as transcript_commands
 
@@ -353,6 +354,8 @@ def register(app: Flask) -> None:
         centre_ops,
         ledger_group,
         verify_command,
+        packet_group,
+        verify_packet_command,
         nightly,
         precedents_group,
         *transcript_commands,

@@ -326,7 +326,8 @@ def ledger_rotate_key() -> None:
 @click.pass_context
 @with_appcontext
 def nightly(ctx: click.Context) -> None:
-    """What cron runs once a day: the deadline scan, ledger checkpoints, the risk scan."""
+    """What cron runs once a day: the deadline scan, ledger checkpoints, the risk scan,
+    payment reminders and missed-payment alerts."""
     ctx.invoke(scan, today_=None)
     ctx.invoke(ledger_sign)
     from mediation.centre.cli import group as centre_ops
@@ -334,12 +335,16 @@ def nightly(ctx: click.Context) -> None:
     risk = centre_ops.get_command(ctx, "risk-scan")
     if risk is not None:
         ctx.invoke(risk, as_of=None)
+    from mediation.performance.cli import scan as performance_scan
+
+    ctx.invoke(performance_scan, today_=None, reminder_days=None)
 
 
 def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
     from mediation.evidence.cli import verify_command
     from mediation.packets.cli import packet_group, verify_packet_command
+    from mediation.performance.cli import group as performance_group
     from mediation.precedents.cli import precedents_group
     from mediation.transcripts.cli import COMMANDS as transcript_commands
 
@@ -357,6 +362,7 @@ def register(app: Flask) -> None:
         packet_group,
         verify_packet_command,
         nightly,
+        performance_group,
         precedents_group,
         *transcript_commands,
     ):

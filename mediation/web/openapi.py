@@ -81,6 +81,11 @@ def spec() -> dict:
     from mediation.web import court as web_court
 
     doc["paths"].update(web_court.openapi_paths())
+    from mediation.web import disclosure as web_disclosure
+    from mediation.web import performance as web_performance
+
+    doc["paths"].update(web_performance.openapi_paths())
+    doc["paths"].update(web_disclosure.openapi_paths())
     for method, path, summary in web_precedents.ROUTES:
         params = [NUMBER] if "{number}" in path else []
         if path == "/api/precedents/search":

@@ -33,8 +33,10 @@ def init_app(app: Flask) -> None:
     from mediation.web import admin, api, centre, filing, pages
     from mediation.web import agreements as web_agreements
     from mediation.web import court as web_court  # (adds its routes to api, and its own pages)
+    from mediation.web import disclosure as web_disclosure  # (adds its routes to api, and pages)
     from mediation.web import evidence as _evidence  # noqa: F401  (adds its routes to api and pages)
     from mediation.web import hearings as web_hearings
+    from mediation.web import performance as web_performance  # (adds its routes to api, and pages)
     from mediation.web import precedents as web_precedents
     from mediation.web import transcripts as web_transcripts
 
@@ -51,6 +53,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(web_agreements.bp)
     csrf.exempt(web_agreements.bp)  # checks CSRF itself for cookie sessions and forms
     app.register_blueprint(web_court.bp)
+    app.register_blueprint(web_performance.bp)
+    app.register_blueprint(web_disclosure.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions (api.before_request)
 

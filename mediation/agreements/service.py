@@ -246,17 +246,17 @@ def save_draft(
 ) -> Agreement:
     """Create the first draft, change the current draft, or (after issue) start a new
     version: the issued one is superseded and its signatures voided, on the ledger."""
+    latest = latest_agreement(session, case)
+    if latest is not None and latest.status == AgreementStatus.EFFECTIVE:
+        raise AgreementError("agreements.already_effective", status=409)
     if case.stage not in DRAFT_STAGES:
         raise AgreementError(
             "agreements.wrong_stage", status=409, stage=case.stage.value, action="draft"
         )
     clauses = validate_clauses(raw_clauses)
-    latest = latest_agreement(session, case)
     if latest is not None and expected_version is not None and expected_version != latest.version:
         raise AgreementError("agreements.stale_version", status=409, current=latest.version)
     now = utcnow()
-    if latest is not None and latest.status == AgreementStatus.EFFECTIVE:
-        raise AgreementError("agreements.already_effective", status=409)
     if latest is not None and latest.status == AgreementStatus.DRAFT:
         latest.clauses = clauses
         latest.updated_at = now

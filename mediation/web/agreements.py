@@ -1,0 +1,564 @@
+"""Settlement agreements in the JSON API and on the case pages: the mediator's editor (pick
+clause templates, fill fields, preview, issue for signing, see who signed) and the parties'
+review-and-sign page (read the PDF, get a code, enter it, sign).
+
+Who may do what: centre staff draft and issue; each required signer signs only their own
+place (a claimant for their party, an institution user for the respondent it answers for,
+the mediator for the centre); parties see issued versions, never drafts; anyone else who
+cannot see the case gets 403 before the request body is read.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
+
+from mediation.agreements import service
+from mediation.agreements.model import Agreement, AgreementStatus
+from mediation.agreements.templates import TEMPLATES, template_catalogue
+from mediation.cases.model import Case
+from mediation.cases.service import deadline_context, get_case
+from mediation.errors import Forbidden, UserError
+from mediation.i18n import t
+from mediation.people import access
+from mediation.people.model import Role, User
+from mediation.web import inputs
+from mediation.web import setup as web_setup
+from mediation.web.present import local_time
+from mediation.web.setup import current_user, db
+
+bp = Blueprint("agreements", __name__)
+
+API = "/api/cases/<number>/agreement"
+PAGE = "/cases/<number>/agreement"
+
+# (method, path, summary) of every API route, for the OpenAPI document.
+ROUTES = [
+    ("GET", "/api/agreement-templates", "Clause templates of settlement agreements"),
+    ("GET", "/api/cases/{number}/agreement", "The case's agreement (staff: latest draft)"),
+    ("POST", "/api/cases/{number}/agreement", "Create or update the draft (staff)"),
+    ("GET", "/api/cases/{number}/agreement/preview.pdf", "Preview the draft as PDF (staff)"),
+    ("POST", "/api/cases/{number}/agreement/issue", "Issue the draft for signing (staff)"),
+    ("POST", "/api/cases/{number}/agreement/code", "Send the signer a verification code"),
+    ("POST", "/api/cases/{number}/agreement/sign", "Sign with the verification code"),
+    ("GET", "/api/cases/{number}/agreement/pdf", "The issued agreement PDF"),
+    ("GET", "/api/cases/{number}/agreement/executed.pdf", "The executed PDF (signature page)"),
+]
+
+
+@bp.before_request
+def _authenticate():
+    user = current_user()
+    api = request.path.startswith("/api/")
+    if user is None:
+        if api:
+            raise UserError("unauthorized", status=401)
+        abort(redirect(url_for("pages.login", next=request.path)))
+    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("auth_via") == "session":
+        # A browser session must prove the request came from our own page.
+        token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
+        try:
+            validate_csrf(token)
+        except ValidationError:
+            raise UserError("csrf") from None
+    return None
+
+
+def _user() -> User:
+    return g.user
+
+
+def _case(number: str, *, for_update: bool = False) -> Case:
+    case = get_case(db(), _user().centre_id, number, for_update=for_update)
+    access.require_see(_user(), case)
+    return case
+
+
+def _store():
+    from mediation.web.evidence import blob_store
+
+    return blob_store()
+
+
+def _ctx(user: User):
+    return deadline_context(
+        db(), user.centre, web_setup.today(), current_app.config["EXTRA_RULE_DIRS"]
+    )
+
+
+def _require_staff(user: User, case: Case) -> None:
+    access.require_manage(user, case)
+
+
+def _require_party_or_staff(user: User, case: Case) -> None:
+    if user.role in (Role.AUDITOR, Role.COURT):
+        raise Forbidden()
+
+
+def _visible(case: Case, user: User) -> Agreement | None:
+    """Staff see the latest version, drafts included; others the latest issued one."""
+    if user.reads_all_cases:
+        return service.latest_agreement(db(), case)
+    for agreement in reversed(service.versions(db(), case)):
+        if agreement.status != AgreementStatus.DRAFT:
+            return agreement
+    return None
+
+
+def _pdf_response(data: bytes, sha: str, name: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["X-Content-SHA256"] = sha
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def agreement_json(case: Case, agreement: Agreement, viewer: User, lang: str) -> dict:
+    base = f"/api/cases/{case.number}/agreement"
+    parties = {p.id: p for p in case.parties}
+    signers = []
+    for slot, sig in service.signer_status(agreement):
+        party = parties.get(slot["party"])
+        signers.append(
+            {
+                "role": slot["role"],
+                "role_label": t(f"agreements.role.{slot['role']}", lang),
+                "party": slot["party"],
+                "party_name": party.name if party else None,
+                "signed": sig is not None,
+                "signed_at": sig.signed_at.isoformat() + "Z" if sig else None,
+                "signed_at_local": local_time(sig.signed_at) if sig else None,
+                "signer": sig.signer.display_name
+                if sig and (viewer.reads_all_cases or sig.signer_id == viewer.id)
+                else None,
+                "pdf_sha256": sig.pdf_sha256 if sig else None,
+                "ledger_seq": sig.ledger_seq if sig else None,
+                "mine": service.may_sign_slot(viewer, case, slot),
+            }
+        )
+    schedule = [
+        {**p, "due_on": p["due_on"].isoformat(), "amount": str(p["amount"])}
+        for p in service.payment_schedule(agreement)
+    ]
+    return {
+        "id": agreement.id,
+        "case": case.number,
+        "version": agreement.version,
+        "status": agreement.status.value,
+        "status_label": t(f"agreements.status.{agreement.status.value}", lang),
+        "clauses": agreement.clauses,
+        "text": service.document_text(db(), case, agreement),
+        "pdf_sha256": agreement.pdf_sha256,
+        "issued_at": agreement.issued_at.isoformat() + "Z" if agreement.issued_at else None,
+        "effective_on": agreement.effective_on.isoformat() if agreement.effective_on else None,
+        "executed_sha256": agreement.executed_sha256,
+        "signers": signers,
+        "payment_schedule": schedule,
+        "pdf": base + "/pdf" if agreement.pdf_sha256 else None,
+        "executed_pdf": base + "/executed.pdf" if agreement.executed_sha256 else None,
+        "preview": base + "/preview.pdf"
+        if agreement.status == AgreementStatus.DRAFT and viewer.is_staff
+        else None,
+    }
+
+
+def _templates_json(lang: str) -> list[dict]:
+    out = []
+    for item in template_catalogue():
+        out.append(
+            {
+                **item,
+                "label": t(f"agreements.template.{item['key']}", lang),
+                "fields": [
+                    {
+                        **f,
+                        "label": t(f"agreements.field.{f['name']}", lang),
+                        "choice_labels": {
+                            c: t(f"agreements.choice.{c}", lang) for c in f["choices"]
+                        },
+                    }
+                    for f in item["fields"]
+                ],
+            }
+        )
+    return out
+
+
+# API ------------------------------------------------------------------------------------
+
+
+@bp.get("/api/agreement-templates")
+def api_templates():
+    return jsonify({"templates": _templates_json(g.lang)})
+
+
+@bp.get(API)
+def api_get(number: str):
+    case = _case(number)
+    agreement = _visible(case, _user())
+    return jsonify(
+        {"agreement": agreement_json(case, agreement, _user(), g.lang) if agreement else None}
+    )
+
+
+@bp.post(API)
+def api_save(number: str):
+    case = _case(number, for_update=True)
+    _require_staff(_user(), case)
+    body = inputs.json_body()
+    expected = inputs.parse_int(
+        body.get("expected_version"), "expected_version", required=False, low=1
+    )
+    existed = service.latest_agreement(db(), case) is not None
+    agreement = service.save_draft(
+        db(), case, _user(), body.get("clauses"), expected_version=expected
+    )
+    db().commit()
+    return jsonify(agreement_json(case, agreement, _user(), g.lang)), 200 if existed else 201
+
+
+@bp.get(API + "/preview.pdf")
+def api_preview(number: str):
+    case = _case(number)
+    _require_staff(_user(), case)
+    agreement = service.latest_agreement(db(), case)
+    if agreement is None:
+        raise UserError("agreements.none", status=404)
+    data = service.preview_pdf(db(), case, agreement)
+    return _pdf_response(data, service.sha256_hex(data), f"agreement-{number}-draft.pdf")
+
+
+@bp.post(API + "/issue")
+def api_issue(number: str):
+    case = _case(number, for_update=True)
+    _require_staff(_user(), case)
+    agreement = service.issue(db(), case, _user(), _store(), lang=g.lang)
+    db().commit()
+    return jsonify(agreement_json(case, agreement, _user(), g.lang))
+
+
+@bp.post(API + "/code")
+def api_code(number: str):
+    case = _case(number, for_update=True)
+    _require_party_or_staff(_user(), case)
+    code = service.request_code(db(), case, _user(), lang=g.lang)
+    db().commit()
+    return jsonify(
+        {
+            "sent": True,
+            "channel": code.channel,
+            "expires_at": code.expires_at.isoformat() + "Z",
+            "message": t("agreements.code_sent", g.lang),
+        }
+    )
+
+
+@bp.post(API + "/sign")
+def api_sign(number: str):
+    case = _case(number, for_update=True)
+    _require_party_or_staff(_user(), case)
+    body = inputs.json_body()
+    service.sign(
+        db(),
+        case,
+        _user(),
+        str(body.get("code") or ""),
+        _ctx(_user()),
+        _store(),
+        ip=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+        settings=service.Settings.from_config(current_app.config),
+        lang=g.lang,
+    )
+    db().commit()
+    db().refresh(case)
+    agreement = service.latest_agreement(db(), case)
+    return jsonify(agreement_json(case, agreement, _user(), g.lang))
+
+
+@bp.get(API + "/pdf")
+def api_pdf(number: str):
+    case = _case(number)
+    version = inputs.parse_int(request.args.get("version"), "version", required=False, low=1)
+    if version is None:
+        agreement = _visible(case, _user())
+    else:
+        agreement = next((a for a in service.versions(db(), case) if a.version == version), None)
+        if agreement is not None and agreement.status == AgreementStatus.DRAFT:
+            agreement = None
+    if agreement is None or not agreement.pdf_sha256:
+        raise UserError("agreements.not_issued", status=404)
+    data = service.agreement_pdf(agreement, _store())
+    return _pdf_response(data, agreement.pdf_sha256, f"agreement-{number}-v{agreement.version}.pdf")
+
+
+@bp.get(API + "/executed.pdf")
+def api_executed(number: str):
+    case = _case(number)
+    found = service.executed_pdf(db(), case, _store())
+    if found is None:
+        raise UserError("agreements.none", status=404)
+    data, sha = found
+    return _pdf_response(data, sha, f"agreement-{number}-executed.pdf")
+
+
+# Pages ----------------------------------------------------------------------------------
+
+
+def _form_clauses(form) -> tuple[list[dict], dict]:
+    """Clauses from the editor's form: a checkbox `use.<template>` and fields
+    `<template>.<field>`; also the raw values to show the form again."""
+    clauses, values = [], {}
+    for key, template in TEMPLATES.items():
+        used = form.get(f"use.{key}") == "1"
+        fields = {}
+        for f in template.fields:
+            raw = form.get(f"{key}.{f.name}", "")
+            values[f"{key}.{f.name}"] = raw
+            if raw.strip():
+                fields[f.name] = raw
+        values[f"use.{key}"] = used
+        if used:
+            clauses.append({"template": key, "fields": fields})
+    return clauses, values
+
+
+def _values_from(agreement: Agreement | None) -> dict:
+    values: dict = {}
+    if agreement is None:
+        return values
+    for clause in agreement.clauses:
+        key = clause["template"]
+        values[f"use.{key}"] = True
+        for name, value in clause["fields"].items():
+            if name == "instalments":
+                value = "\n".join(f"{i['due_on']} {i['amount']}" for i in value)
+            values[f"{key}.{name}"] = value
+    return values
+
+
+def _page(case: Case, *, values: dict | None = None, status: int = 200, error: str | None = None):
+    user = _user()
+    agreement = _visible(case, user)
+    data = agreement_json(case, agreement, user, g.lang) if agreement else None
+    if user.is_staff:
+        return (
+            render_template(
+                "agreements/edit.html",
+                case=case,
+                agreement=data,
+                templates=_templates_json(g.lang),
+                values=values if values is not None else _values_from(agreement),
+                error=error,
+                versions=service.versions(db(), case),
+            ),
+            status,
+        )
+    mine = [s for s in (data or {}).get("signers", []) if s["mine"]]
+    return (
+        render_template(
+            "agreements/sign.html",
+            case=case,
+            agreement=data,
+            mine=mine,
+            may_sign=bool(
+                data
+                and data["status"] == "issued"
+                and any(not s["signed"] for s in mine)
+                and user.role in (Role.CLAIMANT, Role.INSTITUTION)
+            ),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get(PAGE)
+def page(number: str):
+    return _page(_case(number))
+
+
+@bp.post(PAGE)
+def page_save(number: str):
+    case = _case(number, for_update=True)
+    _require_staff(_user(), case)
+    clauses, values = _form_clauses(request.form)
+    try:
+        service.save_draft(
+            db(),
+            case,
+            _user(),
+            clauses,
+            expected_version=inputs.parse_int(
+                request.form.get("version"), "version", required=False, low=1
+            ),
+        )
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _page(case, values=values, status=exc.status, error=exc.message(g.lang))
+    flash(t("agreements.saved", g.lang))
+    return redirect(url_for("agreements.page", number=number))
+
+
+def _redirect_with(number: str, message: str | None = None):
+    if message:
+        flash(message)
+    return redirect(url_for("agreements.page", number=number))
+
+
+@bp.post(PAGE + "/issue")
+def page_issue(number: str):
+    case = _case(number, for_update=True)
+    _require_staff(_user(), case)
+    try:
+        service.issue(db(), case, _user(), _store(), lang=g.lang)
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _redirect_with(number, exc.message(g.lang))
+    return _redirect_with(number, t("agreements.issued_ok", g.lang))
+
+
+@bp.post(PAGE + "/code")
+def page_code(number: str):
+    case = _case(number, for_update=True)
+    _require_party_or_staff(_user(), case)
+    try:
+        service.request_code(db(), case, _user(), lang=g.lang)
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _redirect_with(number, exc.message(g.lang))
+    return _redirect_with(number, t("agreements.code_sent", g.lang))
+
+
+@bp.post(PAGE + "/sign")
+def page_sign(number: str):
+    case = _case(number, for_update=True)
+    _require_party_or_staff(_user(), case)
+    try:
+        service.sign(
+            db(),
+            case,
+            _user(),
+            request.form.get("code"),
+            _ctx(_user()),
+            _store(),
+            ip=request.remote_addr,
+            user_agent=request.headers.get("User-Agent"),
+            settings=service.Settings.from_config(current_app.config),
+            lang=g.lang,
+        )
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _redirect_with(number, exc.message(g.lang))
+    return _redirect_with(number, t("agreements.signed_ok", g.lang))
+
+
+@bp.app_context_processor
+def _panel_helper() -> dict:
+    def agreement_panel(number: str) -> dict | None:
+        """For the case pages' agreement section: the version the viewer may see."""
+        user = current_user()
+        if user is None:
+            return None
+        try:
+            case = get_case(db(), user.centre_id, number)
+        except UserError:
+            return None
+        if not access.can_see(user, case):
+            return None
+        agreement = _visible(case, user)
+        return agreement_json(case, agreement, user, g.lang) if agreement else None
+
+    return {"agreement_panel": agreement_panel}
+
+
+# OpenAPI --------------------------------------------------------------------------------
+
+_CLAUSE = {
+    "type": "object",
+    "required": ["template", "fields"],
+    "properties": {
+        "template": {"type": "string", "enum": list(TEMPLATES)},
+        "fields": {
+            "type": "object",
+            "description": "Field values by name (GET /api/agreement-templates lists them); "
+            "amounts as decimal strings, dates as YYYY-MM-DD, instalments as "
+            '[{"due_on": date, "amount": decimal string}].',
+        },
+    },
+}
+_BODIES = {
+    ("POST", "/api/cases/{number}/agreement"): {
+        "type": "object",
+        "required": ["clauses"],
+        "properties": {
+            "clauses": {"type": "array", "items": _CLAUSE, "minItems": 1},
+            "expected_version": {"type": "integer", "minimum": 1},
+        },
+    },
+    ("POST", "/api/cases/{number}/agreement/sign"): {
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string", "pattern": "^[0-9]{6}$"}},
+    },
+}
+_ERR = {"$ref": "#/components/responses/Error"}
+
+
+def openapi_paths() -> dict:
+    paths: dict[str, dict] = {}
+    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+    version = {"name": "version", "in": "query", "required": False, "schema": {"type": "integer"}}
+    for method, path, summary in ROUTES:
+        params = [number] if "{number}" in path else []
+        if path.endswith("/agreement/pdf"):
+            params.append(version)
+        if path.endswith(".pdf") or path.endswith("/pdf"):
+            ok = {
+                "description": summary + "; header X-Content-SHA256 is the file's hash",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        else:
+            ok = {"description": summary, "content": {"application/json": {"schema": {}}}}
+        op: dict = {
+            "summary": summary,
+            "tags": ["agreements"],
+            "parameters": params,
+            "responses": {
+                "200": ok,
+                "400": _ERR,
+                "401": _ERR,
+                "403": _ERR,
+                "404": _ERR,
+                "409": _ERR,
+                "429": _ERR,
+            },
+        }
+        if method == "POST" and path.endswith("/agreement"):
+            op["responses"]["201"] = {"description": "The first draft was created"}
+        body = _BODIES.get((method, path))
+        if body is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": body}},
+            }
+        paths.setdefault(path, {})[method.lower()] = op
+    return paths

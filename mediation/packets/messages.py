@@ -120,8 +120,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "packet.json is wrong: {detail}",
     ),
     "packet.problem.ledger_entry": (
-        "账本第 {seq} 条记录有误：{detail}",
-        "Ledger entry {seq} is wrong: {detail}",
+        "账本第 {seq} 条记录有误：{reason}",
+        "Ledger entry {seq} is wrong: {reason}",
     ),
     "packet.problem.ledger_changed": (
         "账本第 {seq} 条记录被改动：其哈希与 proofs.json 所列不符。",
@@ -151,6 +151,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件 {file} 对应的账本记录没有包含性证明。",
         "File {file}: its ledger entry has no inclusion proof.",
     ),
+    "packet.reason.not_json": ("不是有效的 JSON", "not valid JSON"),
+    "packet.reason.bad_seq": ("序号与所在行不符", "its seq differs from its line"),
+    "packet.reason.chain": (
+        "prev 与前一条记录的哈希不符（哈希链断开）",
+        "prev is not the hash of the entry before (the chain is broken)",
+    ),
+    "packet.reason.other_case": ("属于另一案件", "it belongs to another case"),
     # Summaries
     "packet.verify.ok": ("材料包核验通过", "packet verified"),
     "packet.verify.failed": (

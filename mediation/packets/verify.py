@@ -55,7 +55,10 @@ class PacketProblem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "zh") -> str:
-        return t(f"packet.problem.{self.code}", lang, {"file": self.file or "-", **self.params})
+        params = {"file": self.file or "-", **self.params}
+        if "reason" in params:
+            params["reason"] = t(f"packet.reason.{params['reason']}", lang)
+        return t(f"packet.problem.{self.code}", lang, params)
 
     @property
     def zh(self) -> str:
@@ -112,7 +115,9 @@ class _Run:
         return self.check
 
     def problem(self, code: str, file: str | None = None, **params: Any) -> None:
-        self.report.problems.append(PacketProblem(code, file, params))
+        found = PacketProblem(code, file, params)
+        if found not in self.report.problems:
+            self.report.problems.append(found)
         if self.check is not None:
             self.check.ok = False
 
@@ -223,6 +228,7 @@ def _check_bag(run: _Run, bag: Path) -> None:
         if (bag / "data").is_dir()
         else set()
     )
+    modified: set[str] = set()
     for algorithm in _HASHES:
         manifest = bag / f"manifest-{algorithm}.txt"
         if not manifest.is_file():
@@ -236,8 +242,9 @@ def _check_bag(run: _Run, bag: Path) -> None:
             elif not target.is_file():
                 if algorithm == "sha256":
                     run.problem("file_missing", rel)
-            elif _digest(target, algorithm) != expected:
+            elif rel not in modified and _digest(target, algorithm) != expected:
                 run.problem("file_modified", rel, alg=algorithm.upper())
+                modified.add(rel)
         if algorithm == "sha256":
             for rel in sorted(payload - entries.keys()):
                 run.problem("file_unexpected", rel)
@@ -249,8 +256,9 @@ def _check_bag(run: _Run, bag: Path) -> None:
             target = _inside(bag, rel)
             if target is None or not target.is_file():
                 run.problem("file_missing", rel)
-            elif _digest(target, algorithm) != expected:
+            elif rel not in modified and _digest(target, algorithm) != expected:
                 run.problem("file_modified", rel, alg=algorithm.upper())
+                modified.add(rel)
     try:
         bagit.Bag(str(bag)).validate(processes=1)
     except (bagit.BagError, bagit.BagValidationError, OSError, ValueError) as exc:
@@ -461,7 +469,7 @@ def _check_ledger(run: _Run, data: Path, packet: dict | None) -> _Ledger | None:
         run.problem("file_missing", f"data/ledger/{Path(exc.filename).name}")
         return None
     except ValueError as exc:
-        run.problem("ledger_entry", "data/ledger/proofs.json", seq="-", detail=str(exc)[:200])
+        run.problem("packet_json", "data/ledger/proofs.json", detail=str(exc)[:200])
         return None
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
@@ -480,17 +488,18 @@ def _check_ledger(run: _Run, data: Path, packet: dict | None) -> _Ledger | None:
             entry = json.loads(line)
         except ValueError:
             entries.append({})
-            run.problem("ledger_entry", file, seq=seq, detail="not JSON")
+            run.problem("ledger_entry", file, seq=seq, reason="not_json")
             prev = leaves[seq].hex()
             continue
         entries.append(entry)
-        if seq not in changed:
+        # An entry already named as changed breaks its successor's `prev` too: say it once.
+        if seq not in changed and seq - 1 not in changed:
             if entry.get("seq") != seq:
-                run.problem("ledger_entry", file, seq=seq, detail=f"says seq {entry.get('seq')}")
+                run.problem("ledger_entry", file, seq=seq, reason="bad_seq")
             elif entry.get("prev") != prev:
-                run.problem("ledger_entry", file, seq=seq, detail="prev breaks the hash chain")
+                run.problem("ledger_entry", file, seq=seq, reason="chain")
             elif case_id is not None and entry.get("case") != case_id:
-                run.problem("ledger_entry", file, seq=seq, detail="belongs to another case")
+                run.problem("ledger_entry", file, seq=seq, reason="other_case")
         prev = leaves[seq].hex()
 
     # The checkpoint and its signature

@@ -262,7 +262,10 @@ def _check_bag(run: _Run, bag: Path) -> None:
     try:
         bagit.Bag(str(bag)).validate(processes=1)
     except (bagit.BagError, bagit.BagValidationError, OSError, ValueError) as exc:
-        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        text = str(exc).strip()
+        detail = text.splitlines()[0] if text else type(exc).__name__
+        if len(detail) > 160:
+            detail = detail[:160] + "…"
         if run.check.ok is not False:
             run.problem("bag_invalid", None, detail=detail)
         run.check.detail = f"bagit: {detail}"

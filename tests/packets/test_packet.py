@@ -16,6 +16,7 @@ import rfc8785
 
 from mediation.db import session_scope
 from mediation.packets.build import PacketContext, build_packet, write_bag
+from mediation.packets.service import zip_folder
 from mediation.packets.signing import PacketKeys, PacketSigner, fingerprint, make_ca_and_signer
 from mediation.packets.verify import verify_packet
 from tests.packets.conftest import BAGIT, OPENSSL, VENV_BIN
@@ -159,13 +160,23 @@ def test_packet_has_the_layout_and_verifies(app, packet_case, tmp_path, local_ts
     assert facts["agreement_sha256"] == packet["agreement"]["sha256"]
     assert facts["signing_time"] and facts["timestamp_time"] and facts["timestamp_trusted"]
 
+    # A timestamp checked against the wrong TSA root fails, naming the token.
+    wrong = verify_packet(bag, centre_ca_pem=_ca_pem(app), tsa_ca_pem=_ca_pem(app))
+    assert wrong.codes() == ["timestamp_invalid"]
+    assert wrong.files() == ["manifest-sha256.txt.tsr"]
+
 
 def test_standard_tools_verify_the_packet_in_a_clean_environment(
     app, packet_case, tmp_path, local_tsa, clerk_dir
 ):
     url, tsa_dir = local_tsa
     bag = _build(app, packet_case, tmp_path / "out", tsa_url=url)
-    shutil.copytree(bag, clerk_dir / "packet")
+    # What the clerk downloads is the zip; Info-ZIP's unzip restores the UTF-8 names.
+    zip_folder(bag, clerk_dir / "packet.zip")
+    done = _clean(["unzip", "-q", "packet.zip"], clerk_dir)
+    assert done.returncode == 0, done.stderr
+    (clerk_dir / "packet.zip").unlink()
+    assert (clerk_dir / "packet" / "data" / "evidence" / "还款记录 2026年.txt").is_file()
     shutil.copy(tsa_dir / "ca.pem", clerk_dir / "tsa-ca.pem")
 
     done = _bagit(clerk_dir)
@@ -196,8 +207,7 @@ def test_standard_tools_verify_the_packet_in_a_clean_environment(
     )
     done = _clean(["bash", "-c", script], clerk_dir / "packet" / "data" / "ledger")
     assert done.returncode == 0 and "Signature Verified Successfully" in done.stdout, done
-    # The zip a clerk downloads unpacks to the same packet.
-    assert _bagit(clerk_dir).returncode == 0  # nothing was left behind in the packet
+    assert _bagit(clerk_dir).returncode == 0  # the checks left nothing behind in the packet
 
 
 # --- tampering: each must fail with the standard tools and with verify_packet
@@ -303,8 +313,6 @@ def test_tampering_fails_with_the_standard_tools_and_verify_packet(
 def test_verify_packet_reads_zips_and_the_cli_names_the_problem(
     app, packet_case, tmp_path, clerk_dir
 ):
-    from mediation.packets.service import zip_folder
-
     bag = _build(app, packet_case, tmp_path / "out")
     zip_path = tmp_path / "packet.zip"
     zip_folder(bag, zip_path)

@@ -342,6 +342,7 @@ def nightly(ctx: click.Context) -> None:
 
 def register(app: Flask) -> None:
     from mediation.centre.cli import group as centre_ops
+    from mediation.court.cli import COMMANDS as court_commands
     from mediation.evidence.cli import verify_command
     from mediation.packets.cli import packet_group, verify_packet_command
     from mediation.performance.cli import group as performance_group
@@ -365,6 +366,7 @@ def register(app: Flask) -> None:
         performance_group,
         precedents_group,
         *transcript_commands,
+        *court_commands,
     ):
         app.cli.add_command(command)
 

@@ -84,7 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "court.ruling_download": ("下载裁定书", "Download the ruling"),
     # Errors
     "error.court.bad_certificate": ("不是有效的 PEM 证书。", "Not a valid PEM certificate."),
-    "error.court.unknown_court": ("未登记法院“{code}”。", "No court '{code}' is registered."),
+    "error.court.unknown_court": ("未登记法院“{court}”。", "No court '{court}' is registered."),
     "error.court.username_taken": (
         "用户名“{username}”已被使用。",
         "The username '{username}' is taken.",

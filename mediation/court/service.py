@@ -107,7 +107,7 @@ def register_court(
 def get_court(session: Session, centre_id: int, code: str) -> Court:
     court = session.scalar(select(Court).where(Court.centre_id == centre_id, Court.code == code))
     if court is None:
-        raise UserError("court.unknown_court", status=404, code=code)
+        raise UserError("court.unknown_court", status=404, court=code)
     return court
 
 
@@ -499,7 +499,7 @@ def submit_to_court(
     if not actor.is_staff:
         raise Forbidden()
     if not court.active or court.centre_id != case.centre_id:
-        raise UserError("court.unknown_court", status=404, code=court.code)
+        raise UserError("court.unknown_court", status=404, court=court.code)
     packet_id = None
     if packet is None:
         built = centre_packet(session, case, store) or build_centre_packet(

@@ -205,6 +205,34 @@ def api_register_court():
     return jsonify(court_json(court)), 201
 
 
+@api_bp.post("/courts/<code>/users")
+def api_add_court_user(code: str):
+    """A clerk or the court's service account; the API token is in the answer, once."""
+    user = _user()
+    if user.role != Role.ADMIN:
+        raise Forbidden()
+    court = service.get_court(db(), user.centre_id, code)
+    body = inputs.json_body()
+    service_account = inputs.parse_bool(body.get("service_account")) or False
+    new_user, token = service.add_court_user(
+        db(),
+        court,
+        inputs.parse_text(body.get("username"), "username", max_len=64),
+        inputs.parse_text(body.get("display_name"), "display_name", max_len=100),
+        password=inputs.parse_text(body.get("password"), "password", required=False, max_len=200),
+        service_account=service_account,
+    )
+    db().commit()
+    return jsonify(
+        {
+            "court": court.code,
+            "username": new_user.username,
+            "service_account": service_account,
+            "token": token,
+        }
+    ), 201
+
+
 @api_bp.post("/court/packets")
 def api_receive_packet():
     """The court's system (or a clerk) posts a packet zip: multipart field `packet`, or
@@ -408,6 +436,22 @@ ROUTES = [
     ),
     (
         "post",
+        "/api/courts/{code}/users",
+        "Add a clerk or the court's service account (administrator); the API token is "
+        "returned once",
+        {
+            "type": "object",
+            "required": ["username", "display_name"],
+            "properties": {
+                "username": {"type": "string"},
+                "display_name": {"type": "string"},
+                "password": {"type": "string"},
+                "service_account": {"type": "boolean"},
+            },
+        },
+    ),
+    (
+        "post",
         "/api/court/packets",
         "Receive a settlement packet (court clerk or service account): multipart `packet` "
         "or the zip as the body; matched to its case by packet.json, verified against the "
@@ -502,6 +546,10 @@ def openapi_paths() -> dict:
                     "required": True,
                     "schema": {"type": "integer"},
                 }
+            )
+        if "{code}" in path:
+            params.append(
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
             )
         if "{number}" in path:
             params.append(

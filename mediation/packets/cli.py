@@ -48,13 +48,12 @@ def export_ca(out: str | None) -> None:
 @with_appcontext
 def build_command(case_number: str, agreement: str, kind: str, out: str | None) -> None:
     """Build, store and record a packet for CASE_NUMBER; prints its id and hash."""
-    import shutil
-    import tempfile
+    import zipfile
 
     from mediation.cases.service import get_case
     from mediation.db import session_scope
     from mediation.errors import UserError
-    from mediation.packets.build import PacketContext, build
+    from mediation.packets.build import PacketContext
     from mediation.packets.service import export_packet
     from mediation.people.setup import ensure_centre
 
@@ -65,14 +64,14 @@ def build_command(case_number: str, agreement: str, kind: str, out: str | None) 
             centre = ensure_centre(s, current_app.config)
             case = get_case(s, centre.id, case_number)
             row = export_packet(s, case, kind, None, agreement_pdf=pdf, context=ctx)
-            click.echo(f"packet {row.id}: {row.size} bytes, sha256 {row.sha256}")
-            if out:
-                with tempfile.TemporaryDirectory() as tmp:
-                    built = build(s, case, kind, tmp, agreement_pdf=pdf, context=ctx)
-                    shutil.copytree(built.path, Path(out) / "packet")
-                click.echo(f"folder: {Path(out) / 'packet'}")
+            packet_id, size, digest, key = row.id, row.size, row.sha256, row.blob_key
     except UserError as exc:
         raise click.ClickException(f"{exc.message('zh')} / {exc.message('en')}") from None
+    click.echo(f"packet {packet_id}: {size} bytes, sha256 {digest}")
+    if out:
+        with ctx.packet_store.open(key) as stream, zipfile.ZipFile(stream) as zf:
+            zf.extractall(out)  # our own zip, just written: names are packet/…
+        click.echo(f"folder: {Path(out) / 'packet'}")
 
 
 @click.command("verify-packet")

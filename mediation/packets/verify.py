@@ -607,16 +607,24 @@ def _check_files(run: _Run, data: Path, packet: dict | None, ledger: _Ledger | N
 def verify_packet(
     path_or_zip: str | os.PathLike[str] | bytes | BinaryIO,
     *,
-    centre_ca_pem: bytes | None,
-    tsa_ca_pem: bytes | None = None,
+    centre_ca_pem: bytes | str | None,
+    tsa_ca_pem: bytes | str | None = None,
 ) -> PacketReport:
     """Verify a packet folder or zip (path, bytes or stream). Never raises on bad input:
     everything wrong is a problem in the report."""
     report = PacketReport()
     run = _Run(report)
     run.start("open")
-    roots = x509.load_pem_x509_certificates(centre_ca_pem) if centre_ca_pem else None
-    tsa_roots = x509.load_pem_x509_certificates(tsa_ca_pem) if tsa_ca_pem else None
+    if isinstance(centre_ca_pem, str):  # a PEM kept in a text column
+        centre_ca_pem = centre_ca_pem.encode()
+    if isinstance(tsa_ca_pem, str):
+        tsa_ca_pem = tsa_ca_pem.encode()
+    try:
+        roots = x509.load_pem_x509_certificates(centre_ca_pem) if centre_ca_pem else None
+        tsa_roots = x509.load_pem_x509_certificates(tsa_ca_pem) if tsa_ca_pem else None
+    except ValueError as exc:
+        run.problem("unreadable", "centre-ca.pem", detail=f"not a PEM certificate: {exc}")
+        return report
     if roots:
         report.facts["centre_ca_sha256"] = [
             fingerprint(r.public_bytes(Encoding.PEM)) for r in roots
@@ -642,4 +650,6 @@ def verify_packet(
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         run.check = report.checks[0]
         run.problem("unreadable", None, detail=str(exc)[:300])
+    except Exception as exc:  # hostile input must fail closed, never crash the inbox
+        run.problem("unreadable", None, detail=f"{type(exc).__name__}: {exc}"[:300])
     return report

@@ -224,6 +224,11 @@ def _remove_file(bag: Path) -> str:
     return "data/evidence/借款合同.pdf"
 
 
+def _add_file(bag: Path) -> str:
+    (bag / "data" / "evidence" / "补充说明.txt").write_text("事后加入的文件\n")
+    return "data/evidence/补充说明.txt"
+
+
 def _rebag(bag: Path) -> str:
     """An attacker edits a file and regenerates every manifest: the bag is valid again."""
     _modify_payload(bag)
@@ -260,6 +265,7 @@ def _edit_ledger(bag: Path) -> str:
 TAMPERS = {
     "modified_file": (_modify_payload, {"bagit"}, {"file_modified"}),
     "missing_file": (_remove_file, {"bagit"}, {"file_missing"}),
+    "extra_file": (_add_file, {"bagit"}, {"file_unexpected"}),
     "changed_manifest": (_rebag, {"cms"}, {"signature_digest", "hash_mismatch"}),
     "wrong_signature": (_wrong_signature, {"cms"}, {"signature_untrusted"}),
     "edited_ledger_line": (
@@ -345,3 +351,23 @@ def test_a_zip_cannot_write_outside_its_folder(tmp_path, app):
     assert report.codes() == ["unreadable"]
     assert not (tmp_path.parent / "outside.txt").exists()
     assert os.listdir(tmp_path) == ["evil.zip"] or "instance" in os.listdir(tmp_path)
+
+
+def test_hostile_or_odd_input_fails_closed(app, packet_case, tmp_path):
+    ca = _ca_pem(app)
+    assert verify_packet(b"not a zip", centre_ca_pem=ca).codes() == ["unreadable"]
+    assert verify_packet(tmp_path, centre_ca_pem=ca).codes() == ["not_a_bag"]
+    bag = _build(app, packet_case, tmp_path / "out")
+    # A bag zipped at the root (no packet/ folder) is found too; a PEM may come as text.
+    flat = tmp_path / "flat.zip"
+    with zipfile.ZipFile(flat, "w") as zf:
+        for path in sorted(bag.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(bag).as_posix())
+    assert verify_packet(flat, centre_ca_pem=ca.decode()).ok
+    # packet.json listing nonsense: a problem, not a crash (signature fails too).
+    raw = json.loads((bag / "data" / "packet.json").read_bytes())
+    raw["evidence"] = ["x", 1]
+    (bag / "data" / "packet.json").write_bytes(rfc8785.dumps(raw))
+    report = verify_packet(bag, centre_ca_pem=ca)
+    assert not report.ok and "file_modified" in report.codes()

@@ -198,3 +198,25 @@ def test_verify_ledger_merkle_matches_the_ledger_module():
             )
             if path:
                 assert not verify_ledger.inclusion_ok(index, size, leaves[index], path[:-1], root)
+
+
+def test_packet_build_command(app, packet_case, tmp_path):
+    pdf = tmp_path / "agreement.pdf"
+    pdf.write_bytes(packet_case.agreement_pdf)
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["packet", "build", packet_case.number, "--agreement", str(pdf), "--out",
+              str(tmp_path / "out")]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("packet ")
+    ca = tmp_path / "centre-ca.pem"
+    ca.write_bytes(PacketKeys(app.instance_path).signer().ca_pem)
+    checked = runner.invoke(
+        args=["verify-packet", str(tmp_path / "out" / "packet"), "--ca", str(ca)]
+    )
+    assert checked.exit_code == 0, checked.output
+    refused = runner.invoke(
+        args=["packet", "build", packet_case.number, "--agreement", str(ca)]
+    )  # not a PDF
+    assert refused.exit_code != 0 and "PDF" in refused.output

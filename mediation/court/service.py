@@ -730,6 +730,38 @@ def court_inbox(session: Session, court: Court) -> list[CourtSubmission]:
     return sorted(rows, key=key)
 
 
+def submission_clocks(session: Session, submission: CourtSubmission) -> list[Clock]:
+    """The court clocks of this submission: receipt starts one JC-2011-4 clock and
+    acceptance one JC-2011-5 clock, so the n-th submission of the case owns the n-th
+    JC-2011-4 clock, and the n-th accepted one the n-th JC-2011-5 clock."""
+    subs = sorted(
+        session.scalars(
+            select(CourtSubmission).where(CourtSubmission.case_id == submission.case_id)
+        ),
+        key=lambda s: s.id,
+    )
+    clocks = court_clocks(session, [submission.case_id]).get(submission.case_id, [])
+    accept_clocks = [c for c in clocks if c.rule_id == ACCEPT_RULE]
+    ruling_clocks = [c for c in clocks if c.rule_id == RULING_RULE]
+    accepted = [s for s in subs if s.status in ACCEPTED_STATUSES]
+    out = []
+    position = next(i for i, s in enumerate(subs) if s.id == submission.id)
+    if position < len(accept_clocks):
+        out.append(accept_clocks[position])
+    if submission.status in ACCEPTED_STATUSES:
+        position = next(i for i, s in enumerate(accepted) if s.id == submission.id)
+        if position < len(ruling_clocks):
+            out.append(ruling_clocks[position])
+    return out
+
+
+ACCEPTED_STATUSES = (
+    SubmissionStatus.ACCEPTED,
+    SubmissionStatus.CONFIRMED,
+    SubmissionStatus.NOT_CONFIRMED,
+)
+
+
 def running_due(case_clocks: list[Clock]) -> date | None:
     dues = [c.due_on for c in case_clocks if c.status != ClockStatus.STOPPED and c.due_on]
     return min(dues, default=None)

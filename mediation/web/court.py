@@ -73,9 +73,7 @@ def submission_json(submission: CourtSubmission, viewer: User, lang: str, *, ful
     """A submission for the court, the centre's staff (full) or a party (status only)."""
     case = submission.case
     ctx = _ctx(case.centre)
-    clocks = service.court_clocks(db(), [case.id]).get(case.id, [])
-    # Clocks of this submission only: those started on or after its receipt.
-    clocks = [c for c in clocks if c.started_on >= submission.received_on]
+    clocks = service.submission_clocks(db(), submission)
     body = {
         "id": submission.id,
         "case_number": case.number,

@@ -71,6 +71,12 @@ def test_tampered_packet_is_received_but_reported_with_its_problem_and_cannot_be
     assert _case(s.mediator, s.number)["stage"] == "judicial_confirmation"
     again = post_packet(s.court.clerk, s.packet_zip)
     assert again.status_code == 201 and again.get_json()["verification"]["ok"] is True
+    # Each application shows its own clocks: the new one a running 3-day clock only.
+    assert [(c["rule"], c["status"]) for c in again.get_json()["clocks"]] == [
+        ("JC-2011-4", "running")
+    ]
+    first = s.court.clerk.get(f"/api/court/submissions/{sub['id']}").get_json()
+    assert [(c["rule"], c["status"]) for c in first["clocks"]] == [("JC-2011-4", "stopped")]
 
 
 def test_packet_for_an_unknown_case_or_a_different_agreement_is_refused(court_setup):

@@ -112,6 +112,12 @@ _CJK = "\u4e00-\u9fff"
 _NAME_END = r"(?=[，,、。；;：:（(）)\s“”\"'和与及等在于向为是因的女男系住]|诉称|辩称|$)"
 
 
+# After a two-character name: punctuation, or a word that starts what the person did.
+_TWO_CHAR_NAME_END = re.compile(
+    r"[，,、。；;：:（(\s]|诉称|辩称|当时|表示|告知|未|称|说|向|在|于|已|曾|没有|并|也|又|还|将|对|把|$"
+)
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str  # name | id_number | phone | bank_account | email | address
@@ -152,17 +158,19 @@ ID18 = re.compile(_NOT_DIGIT_BEFORE + r"[1-9]\d{5}" + _DATE8 + r"\d{3}[\dXx]" + 
 ID15 = re.compile(_NOT_DIGIT_BEFORE + r"[1-9]\d{5}" + _DATE6 + r"\d{3}" + _NOT_DIGIT_AFTER)
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}" + r"(?![0-9])")
-# Area code 0xx(x) with a separator or in brackets, then 7-8 digits, optional extension.
+# Area code 0xx(x) with a separator or in brackets, then 7-8 digits, optional extension;
+# not a group inside a longer number (6222 0212 3456 7890 is a card).
 LANDLINE = re.compile(
-    r"(?<![0-9])(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-－\s])\d{3,4}[-\s]?\d{4}"
-    r"(?:\s?(?:转|-|ext\.?)\s?\d{1,5})?(?![0-9])"
+    r"(?<![0-9])(?<![0-9][-\s])(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-－\s])\d{3,4}[-\s]?\d{4}"
+    r"(?:\s?(?:转|-|ext\.?)\s?\d{1,5})?(?![0-9])(?![-\s]\d)"
 )
 # A bare landline only where the text says it is a telephone number.
 LANDLINE_LABELLED = re.compile(r"(?<=电话|座机|传真)[：:\s]*(0\d{9,11})(?![0-9])")
-# 12-25 digits, possibly in groups of 3-6 separated by a space or hyphen: card/account.
+# 12-25 digits, possibly in groups of 3-6 separated by a space or hyphen: card/account
+# (not an amount in 元, nor digits run into a date: …2015年12月17日).
 ACCOUNT = re.compile(
-    r"(?<![0-9A-Za-z.,，])\d{4,6}(?:[-\s]?\d{3,6}){1,5}(?![0-9A-Za-z.,])"
-    r"|(?<![0-9A-Za-z.,，])\d{12,25}(?![0-9A-Za-z.])"
+    r"(?<![0-9A-Za-z.,，])\d{4,6}(?:[-\s]?\d{3,6}){1,5}(?![0-9A-Za-z.,年月日元])"
+    r"|(?<![0-9A-Za-z.,，])\d{12,25}(?![0-9A-Za-z.年月日元])"
 )
 
 
@@ -320,17 +328,34 @@ def anonymize(
     # Unknown persons named after a party label (委托代理人蒋水光，…).
     labels = "|".join(sorted(PERSON_LABELS, key=len, reverse=True))
     guessed: dict[str, str] = dict(pseudonyms)
-    for m in re.finditer(rf"(?:{labels})[：:\s]?(?P<name>[{_CJK}]{{2,3}}){_NAME_END}", doc.text):
+    for m in re.finditer(rf"(?:{labels})[：:\s]?(?P<name>[{_CJK}]{{2,4}})", doc.text):
         name, end = m.group("name"), m.end("name")
-        if len(name) == 3 and name[-1] in "称说讲":  # 刘强称，… is 刘强 saying something
-            name, end = name[:2], end - 1
+        # Four characters only with a compound surname (欧阳小明); then the longest
+        # candidate that the text ends like a name (刘强称，… is 刘强 saying something).
+        compound = surname_of(name) in COMPOUND_SURNAMES
+        longest = 4 if compound else 3
+
+        def ends_like_a_name(
+            candidate: str, start: int = m.start("name"), compound: bool = compound
+        ) -> bool:
+            after = start + len(candidate)
+            if re.match(_NAME_END, doc.text[after:]):
+                return True
+            # Two characters, or a compound surname with two more, end also before a verb.
+            short = len(candidate) == (4 if compound else 2)
+            return short and bool(_TWO_CHAR_NAME_END.match(doc.text, after))
+
+        while len(name) > 2 and (
+            len(name) > longest or name[-1] in "称说讲" or not ends_like_a_name(name)
+        ):
+            name = name[:-1]
+        end = m.start("name") + len(name)
         if not _looks_like_name(name):
             continue
-        # A two-character guess needs punctuation after it (被告施工，… is not a name, but
-        # 被告李军、… is); it is replaced where it stands, not elsewhere in the text.
-        if len(name) == 2 and not re.match(
-            r"[，,、。；;：:（(\s]|诉称|辩称", doc.text[end : end + 2]
-        ):
+        # A two-character guess needs punctuation or the start of a verb phrase after it
+        # (被告施工，… is not a name, but 被告李军、… and 业务员刘强当时… are); it is
+        # replaced where it stands, not elsewhere in the text.
+        if len(name) == 2 and not _TWO_CHAR_NAME_END.match(doc.text, end):
             continue
         if name not in guessed:
             used = set(guessed.values())

@@ -137,17 +137,18 @@ def draft(session: Session, case: Case, actor: User) -> tuple[Disclosure, list[F
     if not reached_agreement(case):
         raise UserError("disclosure.no_agreement", status=409)
     d = get_disclosure(session, case)
-    if d is None:
-        d = Disclosure(case_id=case.id, status=S.DRAFT, drafted_at=utcnow())
-        session.add(d)
-    elif d.status in (S.APPROVED, S.PUBLISHED):
+    if d is not None and d.status in (S.APPROVED, S.PUBLISHED):
         raise UserError("disclosure.wrong_status", status=409)
+    texts = (_title(case), _facts_text(case), _outcome_text(session, case))
+    if d is None:
+        d = Disclosure(case_id=case.id, version=0)
     d.status = S.DRAFT
     d.drafted_at = utcnow()
     d.drafted_by_id = actor.id
     d.approved_at = d.approved_by_id = None
-    findings = _store(d, case, _title(case), _facts_text(case), _outcome_text(session, case))
+    findings = _store(d, case, *texts)
     d.version = (d.version or 0) + 1
+    session.add(d)
     session.flush()
     return d, findings
 

@@ -259,4 +259,6 @@ def public_list():
 @bp.get("/public/agreements/<int:disclosure_id>")
 def public_item(disclosure_id: int):
     d = service.public_item(db(), disclosure_id)
-    return render_template("disclosure/public_item.html", item=service.disclosure_json(d, True))
+    return render_template(
+        "disclosure/public_item.html", item=service.disclosure_json(d, public=True)
+    )

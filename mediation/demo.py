@@ -155,6 +155,10 @@ FINAL = (
     + [Stage.REJECTED, Stage.FAILED, Stage.FAILED, Stage.WITHDRAWN, Stage.CLOSED, Stage.CLOSED]
 )
 
+# Demo cases (by index) that reach SIGNED through a signed agreement: the claimant user
+# and the bank's user sign (their respondent is the bank), then the mediator.
+SIGNED_AGREEMENTS = (20, 28)
+
 DEMO_USERS = [
     ("admin", "中心管理员", Role.ADMIN, None),
     ("mediator", "李文华（调解员）", Role.MEDIATOR, None),
@@ -205,6 +209,9 @@ def load_demo(
 ) -> int:
     centre = ensure_centre(session, config)
     users = _ensure_users(session, centre.id, Path(current_app.instance_path))
+    from mediation.court.demo import ensure_demo_court
+
+    ensure_demo_court(session, centre, users["court"], Path(current_app.instance_path))
     existing = session.scalar(select(Case.id).where(Case.centre_id == centre.id).limit(1))
     if existing is not None and not reset:
         return 0
@@ -222,7 +229,7 @@ def load_demo(
         received = today - timedelta(days=rng.randint(2 + 6 * len(path), 12 + 14 * len(path)))
         born = date(rng.randint(1940, 1995), rng.randint(1, 12), rng.randint(1, 28))
         claimant_name = rng.choice(SURNAMES) + rng.choice(GIVEN)
-        claimant_user = users["claimant"] if i == 0 else None
+        claimant_user = users["claimant"] if i in (0, *SIGNED_AGREEMENTS) else None
         if claimant_user:
             claimant_name = claimant_user.display_name
         data = operations.CaseInput(
@@ -261,6 +268,24 @@ def load_demo(
         for stage in path:
             on = min(today, on + timedelta(days=rng.randint(1, 9)))
             ctx.today = on
+            if stage == Stage.SIGNED and i in SIGNED_AGREEMENTS:
+                # Drafted, issued and signed by all three; the last signature moves the case.
+                from mediation.agreements.demo import sign_demo_agreement
+
+                sign_demo_agreement(
+                    session,
+                    case,
+                    ctx,
+                    on,
+                    i,
+                    mediator=mediators[i % 2],
+                    claimant=claimant_user,
+                    institution=users["bank"],
+                    blob_dir=Path(
+                        config.get("EVIDENCE_BLOB_DIR") or Path(current_app.instance_path) / "blobs"
+                    ),
+                )
+                continue
             operations.transition(
                 session, case, mediators[i % 2], stage, ctx, reason=REASONS.get(stage), on_date=on
             )

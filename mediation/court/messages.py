@@ -89,6 +89,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "用户名“{username}”已被使用。",
         "The username '{username}' is taken.",
     ),
+    "error.court.not_court_user": (
+        "用户“{username}”不是法院用户。",
+        "The user '{username}' is not a court user.",
+    ),
     "error.court.packet_unreadable": (
         "无法读取材料包（{detail}）：需要含 data/packet.json 的 zip 文件。",
         "The packet cannot be read ({detail}): a zip with data/packet.json is needed.",

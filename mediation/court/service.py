@@ -150,6 +150,19 @@ def add_court_user(
     return user, token
 
 
+def link_user(session: Session, court: Court, user: User, *, service_account=False) -> None:
+    """Make an existing court-role user a clerk (or the service account) of `court`."""
+    if user.role != Role.COURT:
+        raise UserError("court.not_court_user", status=409, username=user.username)
+    link = session.get(CourtUser, user.id)
+    if link is None:
+        session.add(CourtUser(user_id=user.id, court_id=court.id, service_account=service_account))
+    else:
+        link.court_id = court.id
+        link.service_account = service_account
+    session.flush()
+
+
 def court_of(session: Session, user: User | None) -> Court | None:
     if user is None or user.role != Role.COURT:
         return None

@@ -89,3 +89,19 @@ def test_cli_registers_a_court_with_the_fingerprint_openssl_prints(app, tmp_path
     assert r.exit_code != 0 and "J999" in r.output
     r = runner.invoke(args=["court", "list"])
     assert "J200" in r.output and expected in r.output and "open 0 / all 0" in r.output
+
+
+def test_demo_links_its_court_user_to_the_demo_court(app):
+    from mediation.court import service
+    from mediation.people.model import User
+
+    r = app.test_cli_runner().invoke(args=["demo"])
+    assert r.exit_code == 0, r.output
+    session = app.extensions["mediation.sessionmaker"]()
+    try:
+        clerk = session.query(User).filter_by(username="court").one()
+        court = service.court_of(session, clerk)
+        assert court is not None and court.name == "示范县人民法院"
+        assert court.trust_anchor_pem and court.ca_fingerprint
+    finally:
+        session.close()

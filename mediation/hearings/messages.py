@@ -65,6 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.done": ("录音已上传，正在转写。", "Recording uploaded; transcription has started."),
     "record.failed": ("录音上传失败：", "The recording could not be uploaded: "),
     "record.denied": ("无法使用麦克风。", "The microphone could not be used."),
+    "record.open": ("查看录音和转写", "Open the recording and its transcript"),
     "record.hint": (
         "录音前请征得所有参加人同意。录音将转写为文字，原始录音存入证据账本。",
         "Ask everyone taking part before recording. The recording is transcribed; the audio "

@@ -253,7 +253,9 @@ def test_reschedule_cancel_and_minutes(app, setting, session):
         follow_redirects=True,
     )
     assert "下午3:00至下午4:00" in r.get_data(as_text=True)
-    assert "13812345678" in [n["notice"].phone for n in recent_notices(key="notify.hearing.rescheduled")]
+    assert "13812345678" in [
+        n["notice"].phone for n in recent_notices(key="notify.hearing.rescheduled")
+    ]
     # Minutes cannot be written before the session starts.
     r = mediator.post(
         url + "/minutes", data={"csrf_token": csrf, "minutes": "双方到场"}, follow_redirects=True
@@ -282,7 +284,9 @@ def test_reschedule_cancel_and_minutes(app, setting, session):
         follow_redirects=True,
     )
     assert "已取消：调解员临时出差" in r.get_data(as_text=True)
-    assert "13812345678" in [n["notice"].phone for n in recent_notices(key="notify.hearing.cancelled")]
+    assert "13812345678" in [
+        n["notice"].phone for n in recent_notices(key="notify.hearing.cancelled")
+    ]
     kinds = [e["kind"] for e in mediator.get(f"/api/cases/{number}/events").get_json()["events"]]
     for kind in ("hearing_scheduled", "hearing_rescheduled", "hearing_held", "hearing_cancelled"):
         assert kind in kinds

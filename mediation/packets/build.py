@@ -42,7 +42,7 @@ from mediation.evidence.blobstore import (
 )
 from mediation.evidence.checkpoints import KeyRing, LedgerSigner, checkpoint_case
 from mediation.evidence.errors import EvidenceError
-from mediation.evidence.jcs import canonical
+from mediation.evidence.jcs import CanonicalizationError, canonical
 from mediation.evidence.ledger import inclusion_proof
 from mediation.evidence.model import LedgerEntry, SigningKey
 from mediation.evidence.notes import verifier_key_text
@@ -282,6 +282,11 @@ def build(
         raise PacketError("bad_kind", kind=kind)
     if not agreement_pdf.startswith(b"%PDF-"):
         raise PacketError("not_pdf")
+    if extra is not None:
+        try:
+            canonical(extra)
+        except CanonicalizationError as exc:
+            raise PacketError("bad_extra", detail=str(exc)[:200]) from None
     ctx = context or PacketContext.from_app()
     case_obj = case if isinstance(case, Case) else session.get(Case, case)
     if case_obj is None:
@@ -291,7 +296,8 @@ def build(
     if bag.exists():
         raise PacketError("out_exists", path=str(bag))
 
-    checkpoint = checkpoint_case(session, case_id, ctx.ledger_signer)
+    # With a TSA the checkpoint is timestamped as well (kept in the database too).
+    checkpoint = checkpoint_case(session, case_id, ctx.ledger_signer, ctx.tsa)
     if checkpoint is None:
         raise PacketError("empty_ledger", status=409)
     size = checkpoint.tree_size
@@ -340,6 +346,8 @@ def build(
         ledger_dir = data / "ledger"
         (ledger_dir / "entries.jsonl").write_bytes(b"".join(b + b"\n" for b in bodies))
         (ledger_dir / "checkpoint.txt").write_text(checkpoint.note, encoding="utf-8")
+        if checkpoint.tsr:
+            (ledger_dir / "checkpoint.tsr").write_bytes(bytes(checkpoint.tsr))
         key_name, public = _log_key(session, checkpoint.key_id, ctx.ledger_signer)
         vkey = verifier_key_text(key_name, public)
         (ledger_dir / "log-key.vkey").write_text(vkey + "\n", encoding="utf-8")
@@ -425,6 +433,7 @@ def build(
                 agreement_sha256=agreement_sha,
                 fingerprint=ctx.packet_signer.ca_fingerprint,
                 has_timestamp=ctx.tsa is not None,
+                checkpoint_timestamp=bool(checkpoint.tsr),
                 extra_lines=extra_lines,
             ),
             encoding="utf-8",

@@ -21,6 +21,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "调解协议文件不是 PDF。",
         "The agreement file is not a PDF.",
     ),
+    "error.packet.bad_extra": (
+        "附加信息无法写成规范 JSON（RFC 8785）：{detail}。金额请用字符串或整数（分）。",
+        "The extra details cannot be written as canonical JSON (RFC 8785): {detail}. "
+        "Give amounts as strings or integer fen.",
+    ),
     "error.packet.blob_corrupt": (
         "证据文件 {sha256} 的内容与其哈希值不符，已停止生成材料包。",
         "Evidence file {sha256} no longer matches its hash; the packet was not built.",

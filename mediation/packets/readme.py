@@ -63,6 +63,7 @@ data/ 下每个文件（含本说明、packet.json、账本摘录与 log-key.pem
   data/ledger/checkpoint.txt    中心签名的检查点（C2SP signed note，Ed25519）
   data/ledger/log-key.pem/.vkey 检查点签名公钥
   data/ledger/proofs.json       协议书与证据记录的包含性证明（RFC 9162）
+  data/ledger/checkpoint.tsr    检查点的 RFC 3161 时间戳（配置了时间戳服务时）
   data/packet.json              材料包摘要（RFC 8785）
   data/verify_ledger.py         第 4 步的核验脚本
 
@@ -112,12 +113,22 @@ TSA_PRESENT_ZH = """
    应显示 “Verification: OK”。tsa-ca.pem 取自时间戳服务机构公布的根证书。
    若时间戳证书已过期，加 -attime <时间戳时间的 Unix 秒数>。"""
 
+CHECKPOINT_TSA_ZH = """
+   检查点本身的时间戳（data/ledger/checkpoint.tsr，覆盖检查点正文）：
+     cd packet/data/ledger && sed '/^$/,$d' checkpoint.txt > /tmp/cp.body
+     openssl ts -verify -data /tmp/cp.body -in checkpoint.tsr -CAfile ../../../tsa-ca.pem"""
+
 TSA_PRESENT_EN = """
      openssl ts -verify -data packet/manifest-sha256.txt \\
          -in packet/manifest-sha256.txt.tsr -CAfile tsa-ca.pem
      openssl ts -reply -in packet/manifest-sha256.txt.tsr -text | grep '^Time stamp'
    Expect "Verification: OK". tsa-ca.pem comes from the TSA's published root. If the
    TSA certificate has expired, add -attime <timestamp time, epoch>."""
+
+CHECKPOINT_TSA_EN = """
+   The checkpoint's own timestamp (data/ledger/checkpoint.tsr, over the checkpoint text):
+     cd packet/data/ledger && sed '/^$/,$d' checkpoint.txt > /tmp/cp.body
+     openssl ts -verify -data /tmp/cp.body -in checkpoint.tsr -CAfile ../../../tsa-ca.pem"""
 
 TSA_ABSENT_ZH = "本材料包未附时间戳（本中心未配置时间戳服务），跳过此步。"
 TSA_ABSENT_EN = "this packet carries no timestamp (no TSA configured); skip this step."
@@ -136,6 +147,7 @@ def render(
     fingerprint: str,
     has_timestamp: bool,
     extra_lines: list[str],
+    checkpoint_timestamp: bool = False,
 ) -> str:
     title_zh, title_en = TITLES[kind]
     extra = "".join(f"{line}\n" for line in extra_lines)
@@ -153,6 +165,8 @@ def render(
         extra_zh=extra,
         extra_en="",
         fingerprint=fingerprint,
-        tsa_zh=TSA_PRESENT_ZH if has_timestamp else TSA_ABSENT_ZH,
-        tsa_en=TSA_PRESENT_EN if has_timestamp else TSA_ABSENT_EN,
+        tsa_zh=(TSA_PRESENT_ZH if has_timestamp else TSA_ABSENT_ZH)
+        + (CHECKPOINT_TSA_ZH if checkpoint_timestamp else ""),
+        tsa_en=(TSA_PRESENT_EN if has_timestamp else TSA_ABSENT_EN)
+        + (CHECKPOINT_TSA_EN if checkpoint_timestamp else ""),
     )

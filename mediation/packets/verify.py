@@ -461,7 +461,9 @@ class _Ledger:
     proven: set[int]
 
 
-def _check_ledger(run: _Run, data: Path, packet: dict | None) -> _Ledger | None:
+def _check_ledger(
+    run: _Run, data: Path, packet: dict | None, tsa_roots: list[x509.Certificate] | None
+) -> _Ledger | None:
     run.start("ledger")
     ledger = data / "ledger"
     try:
@@ -565,7 +567,18 @@ def _check_ledger(run: _Run, data: Path, packet: dict | None) -> _Ledger | None:
         if packet is not None and (packet.get("ledger") or {}).get("log_key") != vkey:
             run.problem("packet_json", "data/packet.json", detail="log_key differs")
         facts["log_key"] = vkey
-        run.passed(vkey.split("+")[0] + "+" + vkey.split("+")[1])
+        detail = vkey.split("+")[0] + "+" + vkey.split("+")[1]
+        tsr = ledger / "checkpoint.tsr"
+        if tsr.is_file():
+            # RFC 3161 token over the checkpoint text (the note before its signatures).
+            try:
+                when = verify_timestamp(tsr.read_bytes(), text.encode(), tsa_roots or None)
+            except (TimestampError, ValueError) as exc:
+                run.problem("timestamp_invalid", "data/ledger/checkpoint.tsr", detail=str(exc))
+            else:
+                facts["checkpoint_timestamp_time"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+                detail += f", {facts['checkpoint_timestamp_time']}"
+        run.passed(detail)
     return _Ledger(lines, leaves, entries, proven)
 
 
@@ -645,7 +658,7 @@ def verify_packet(
             _check_timestamp(run, bag, manifest, tsa_roots)
             data = bag / "data"
             packet = _load_packet_json(run, data)
-            ledger = _check_ledger(run, data, packet)
+            ledger = _check_ledger(run, data, packet, tsa_roots)
             _check_files(run, data, packet, ledger)
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         run.check = report.checks[0]

@@ -112,6 +112,7 @@ def test_packet_has_the_layout_and_verifies(app, packet_case, tmp_path, local_ts
         "data/ledger/log-key.pem",
         "data/ledger/log-key.vkey",
         "data/ledger/proofs.json",
+        "data/ledger/checkpoint.tsr",
         "data/packet.json",
         "data/README.txt",
         "data/verify_ledger.py",
@@ -139,6 +140,7 @@ def test_packet_has_the_layout_and_verifies(app, packet_case, tmp_path, local_ts
         "openssl x509 -noout -fingerprint -sha256 -in centre-ca.pem",
         "python3 -I data/verify_ledger.py data/ledger",
         "openssl pkeyutl -verify -pubin -inkey log-key.pem -rawin",
+        "openssl ts -verify -data /tmp/cp.body -in checkpoint.tsr",
     ):
         assert command in readme
     assert "核验步骤" in readme and "Verification" in readme
@@ -159,11 +161,12 @@ def test_packet_has_the_layout_and_verifies(app, packet_case, tmp_path, local_ts
     assert facts["root"] == packet["ledger"]["root"]
     assert facts["agreement_sha256"] == packet["agreement"]["sha256"]
     assert facts["signing_time"] and facts["timestamp_time"] and facts["timestamp_trusted"]
+    assert facts["checkpoint_timestamp_time"]
 
     # A timestamp checked against the wrong TSA root fails, naming the token.
     wrong = verify_packet(bag, centre_ca_pem=_ca_pem(app), tsa_ca_pem=_ca_pem(app))
-    assert wrong.codes() == ["timestamp_invalid"]
-    assert wrong.files() == ["manifest-sha256.txt.tsr"]
+    assert wrong.codes() == ["timestamp_invalid", "timestamp_invalid"]
+    assert wrong.files() == ["manifest-sha256.txt.tsr", "data/ledger/checkpoint.tsr"]
 
 
 def test_standard_tools_verify_the_packet_in_a_clean_environment(
@@ -190,6 +193,13 @@ def test_standard_tools_verify_the_packet_in_a_clean_environment(
         ],
         clerk_dir,
     )  # fmt: skip
+    assert done.returncode == 0 and "Verification: OK" in done.stdout, done.stdout + done.stderr
+    script = (
+        "sed '/^$/,$d' checkpoint.txt > /tmp/cp.body.$$ && openssl ts -verify -data "
+        "/tmp/cp.body.$$ -in checkpoint.tsr -CAfile ../../../tsa-ca.pem; rc=$?; "
+        "rm -f /tmp/cp.body.$$; exit $rc"
+    )
+    done = _clean(["bash", "-c", script], clerk_dir / "packet" / "data" / "ledger")
     assert done.returncode == 0 and "Verification: OK" in done.stdout, done.stdout + done.stderr
     done = _clean(["openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", "centre-ca.pem"],
                   clerk_dir)  # fmt: skip

@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import zipfile
+from decimal import Decimal
 from hashlib import sha256
 from pathlib import Path
 
@@ -108,6 +109,12 @@ def test_refusals(app, packet_case, tmp_path, make_user):
         with pytest.raises(UserError) as err:
             build_packet(s, case, "appeal", out, agreement_pdf=b"%PDF-", context=ctx)
         assert err.value.code == "packet.bad_kind"
+        with pytest.raises(UserError) as err:
+            build_packet(
+                s, case, "enforcement", out, agreement_pdf=packet_case.agreement_pdf,
+                extra={"amount": Decimal("1.5")}, context=ctx,
+            )  # fmt: skip
+        assert err.value.code == "packet.bad_extra" and "RFC 8785" in err.value.message("en")
         outsider = s.query(User).filter_by(username="claimant9").one()
         with pytest.raises(UserError) as err:
             export_packet(

@@ -225,3 +225,26 @@ def test_centre_sends_the_packet_and_the_inbox_orders_by_due_date(court_setup):
     assert s.other.clerk.get("/api/court/submissions").get_json()["submissions"] == []
     status = s.mediator.get(f"/api/cases/{s.number}/court-submissions").get_json()
     assert status["submissions"][0]["status"] == "received"
+
+
+def test_the_court_system_may_post_the_zip_itself_as_the_body(court_setup):
+    s = court_setup
+    api = s.court.service
+    r = api.client.post(
+        "/api/court/packets",
+        data=s.packet_zip,
+        headers={**api.headers, "Content-Type": "application/zip"},
+    )
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["verification"]["ok"] is True
+    r = api.client.post("/api/court/packets", json={}, headers=api.headers)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "missing_field"
+    # English messages for the court's system.
+    en = {**api.headers, "Accept-Language": "en"}
+    r = api.client.post(
+        "/api/court/packets", data=s.packet_zip, headers={**en, "Content-Type": "application/zip"}
+    )
+    assert r.status_code == 409
+    assert r.get_json()["error"]["message"] == (
+        f"Case {s.number} already has an application pending at a court."
+    )

@@ -324,6 +324,12 @@ def test_tampering_fails_with_the_standard_tools_and_verify_packet(
     messages = " ".join(p.en for p in report.problems)
     assert named in messages
     assert all(p.zh and p.en and p.zh != p.en for p in report.problems)
+    # and the command, as a centre or court user runs it
+    cli = app.test_cli_runner().invoke(
+        args=["verify-packet", str(clerk_dir / "packet"), "--ca", str(clerk_dir / "centre-ca.pem")]
+    )
+    assert cli.exit_code == 1, cli.output
+    assert f"[{named}]" in cli.output and "FAILED" in cli.output
 
 
 def test_verify_packet_reads_zips_and_the_cli_names_the_problem(

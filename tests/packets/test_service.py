@@ -227,3 +227,16 @@ def test_packet_build_command(app, packet_case, tmp_path):
         args=["packet", "build", packet_case.number, "--agreement", str(ca)]
     )  # not a PDF
     assert refused.exit_code != 0 and "PDF" in refused.output
+
+
+def test_messages_have_the_same_fields_in_both_languages():
+    import string
+
+    from mediation.packets.messages import MESSAGES
+
+    fields = string.Formatter()
+    for key, (zh, en) in MESSAGES.items():
+        assert zh and en and zh != en, key
+        assert {f[1] for f in fields.parse(zh) if f[1]} == {
+            f[1] for f in fields.parse(en) if f[1]
+        }, key

@@ -34,7 +34,7 @@ from mediation.evidence.blobstore import BlobStore
 from mediation.evidence.ledger import append_entry, text_digest
 from mediation.evidence.service import _record_blob
 from mediation.i18n import t
-from mediation.notify import Notice, check_code, issue_code, send
+from mediation.notify import Notice, Sender, check_code, issue_code, send
 from mediation.people.model import Role, User
 
 SIGN_PURPOSE = "agreement.sign"
@@ -445,7 +445,13 @@ def code_object(agreement: Agreement) -> str:
 
 
 def request_code(
-    session: Session, case: Case, user: User, *, lang: str = "zh", now: datetime | None = None
+    session: Session,
+    case: Case,
+    user: User,
+    *,
+    lang: str = "zh",
+    now: datetime | None = None,
+    sender: Sender | None = None,
 ):
     """Send `user` a fresh code to sign the case's issued agreement (only a required
     signer who has not signed yet gets one)."""
@@ -469,6 +475,7 @@ def request_code(
             case_id=case.id,
         ),
         now=now,
+        sender=sender,
     )
 
 

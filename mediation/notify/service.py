@@ -97,7 +97,11 @@ def issue_code(
     now = now or utcnow()
     last = session.scalar(
         select(VerificationCode.created_at)
-        .where(VerificationCode.user_id == user_id, VerificationCode.purpose == purpose)
+        .where(
+            VerificationCode.user_id == user_id,
+            VerificationCode.purpose == purpose,
+            VerificationCode.created_at <= now,
+        )
         .order_by(VerificationCode.created_at.desc())
         .limit(1)
     )

@@ -39,8 +39,11 @@ def scan(today_: str | None, reminder_days: int | None) -> None:
     with session_scope(current_app.extensions["mediation.sessionmaker"]) as session:
         result = service.scan(session, day, reminder_days=days)
     click.echo(
-        f"performance scan {result.today.isoformat()}: {result.reminders} reminders, "
-        f"{result.alerts} missed-payment alerts, {result.packets} enforcement packets"
+        f"performance scan {result.today.isoformat()}: {result.schedules} schedules from "
+        f"agreements, {result.reminders} reminders, {result.alerts} missed-payment alerts, "
+        f"{result.packets} enforcement packets"
     )
+    for error in result.schedule_errors:
+        click.echo(f"  schedule not derived: {error}", err=True)
     for error in result.packet_errors:
         click.echo(f"  packet not built: {error}", err=True)

@@ -416,7 +416,45 @@ class ScanResult:
     reminders: int = 0
     alerts: int = 0
     packets: int = 0
+    schedules: int = 0
     packet_errors: list[str] = field(default_factory=list)
+    schedule_errors: list[str] = field(default_factory=list)
+
+
+def sync_schedules(session: Session, result: ScanResult | None = None) -> int:
+    """Derive the schedule of every case whose agreement in effect is not yet its
+    schedule's source (a mediator need not press the button). Returns how many changed."""
+    try:
+        from mediation.agreements.model import Agreement, AgreementStatus
+    except ImportError:
+        return 0
+    current = (
+        select(PaymentSchedule.case_id, PaymentSchedule.source)
+        .where(PaymentSchedule.replaced_at.is_(None))
+        .subquery()
+    )
+    rows = session.execute(
+        select(Agreement, current.c.source)
+        .join(Case, Case.id == Agreement.case_id)
+        .outerjoin(current, current.c.case_id == Agreement.case_id)
+        .where(Agreement.status == AgreementStatus.EFFECTIVE, Case.stage.in_(ACTIVE_STAGES))
+    ).all()
+    changed = 0
+    for agreement, source in rows:
+        if source == agreement_ref(agreement):
+            continue
+        case = session.get(Case, agreement.case_id)
+        try:
+            with session.begin_nested():
+                before = current_schedule(session, case)
+                after = schedule_from_agreement(session, case, None)
+        except UserError as exc:
+            if result is not None:
+                result.schedule_errors.append(f"{case.number}: {exc.message('zh')}")
+            continue
+        if before is None or after.id != before.id:
+            changed += 1
+    return changed
 
 
 def _party_users(session: Session, case: Case, role: PartyRole) -> list[tuple[User, Party]]:
@@ -601,10 +639,12 @@ def scan(
     reminder_days: int = DEFAULT_REMINDER_DAYS,
     packet_context=None,
 ) -> ScanResult:
-    """Once a day: remind payer and claimant `reminder_days` before each due date (once per
-    instalment), raise one alert per case for instalments newly past due and not fully
-    paid (once per instalment), and retry packets that could not be built."""
+    """Once a day: derive schedules from agreements newly in effect, remind payer and
+    claimant `reminder_days` before each due date (once per instalment), raise one alert per
+    case for instalments newly past due and not fully paid (once per instalment), and retry
+    packets that could not be built."""
     result = ScanResult(today=today)
+    result.schedules = sync_schedules(session, result)
     horizon = date.fromordinal(today.toordinal() + max(reminder_days, 0))
     rows = session.scalars(
         select(Instalment)

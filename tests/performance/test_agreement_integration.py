@@ -80,6 +80,18 @@ def test_schedule_from_the_effective_agreement_and_an_enforcement_packet(issued)
     assert _scan(s.app, date(2026, 5, 3)).packets == 0
 
 
+def test_the_daily_scan_derives_the_schedule_of_an_agreement_in_effect(issued):  # noqa: F811
+    s = issued
+    _effective(s)
+    result = _scan(s.app, date(2026, 4, 15))
+    assert result.schedules == 1
+    perf = s.claimant.get(f"/api/cases/{s.number}/performance").get_json()
+    assert len(perf["instalments"]) == 3
+    assert _scan(s.app, date(2026, 4, 16)).schedules == 0
+    events = s.mediator.get(f"/api/cases/{s.number}/events").get_json()["events"]
+    assert [e["kind"] for e in events].count("schedule_set") == 1
+
+
 def test_the_enforcement_packet_validates_with_bagit(issued, tmp_path):  # noqa: F811
     script = shutil.which("bagit.py") or str(Path(sys.executable).parent / "bagit.py")
     if not Path(script).exists():

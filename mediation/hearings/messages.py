@@ -84,6 +84,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "【{centre}】案件 {number} 原定 {when} 的调解会议已取消。",
         "[{centre}] The mediation session of case {number} on {when} has been cancelled.",
     ),
+    # Every page
+    "nav.skip": ("跳到主要内容", "Skip to the main content"),
     # Rating page
     "rating.title": ("评价本次调解服务", "Rate the mediation service"),
     "rating.link": ("评价调解服务", "Rate the service"),

@@ -176,3 +176,18 @@ def test_payment_schedule_from_clauses():
         (date(2026, 7, 1), Decimal("300.00"), "claimant", 2),
     ]
     assert schedule[0]["description"].startswith("分期还款 第1/3期")
+
+
+def test_every_label_has_zh_and_en():
+    from mediation.agreements.model import AgreementStatus, SignerRole
+    from mediation.i18n import t
+
+    keys = [f"agreements.template.{k}" for k in TEMPLATES]
+    for template in TEMPLATES.values():
+        keys += [f"agreements.field.{f.name}" for f in template.fields]
+        keys += [f"agreements.choice.{c}" for f in template.fields for c in f.choices]
+    keys += [f"agreements.status.{s.value}" for s in AgreementStatus]
+    keys += [f"agreements.role.{r.value}" for r in SignerRole]
+    for key in keys:
+        zh, en = t(key, "zh"), t(key, "en")
+        assert zh != key and en != key and zh != en, key

@@ -22,7 +22,6 @@ from typing import BinaryIO
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
@@ -708,39 +707,52 @@ def rule(
 COURT_RULES = (ACCEPT_RULE, RULING_RULE)
 
 
-def court_clocks(session: Session, case_ids: list[int]) -> dict[int, list[Clock]]:
+def court_clocks(
+    session: Session, case_ids: list[int], *, running_only: bool = False
+) -> dict[int, list[Clock]]:
     out: dict[int, list[Clock]] = {}
     if not case_ids:
         return out
-    rows = session.scalars(
-        select(Clock)
-        .where(Clock.case_id.in_(case_ids), Clock.rule_id.in_(COURT_RULES))
-        .order_by(Clock.id)
-    )
+    query = select(Clock).where(Clock.case_id.in_(case_ids), Clock.rule_id.in_(COURT_RULES))
+    if running_only:
+        query = query.where(Clock.status != ClockStatus.STOPPED)
+    rows = session.scalars(query.order_by(Clock.id))
     for clock in rows:
         out.setdefault(clock.case_id, []).append(clock)
     return out
 
 
-def court_inbox(session: Session, court: Court) -> list[CourtSubmission]:
-    """The court's submissions: open ones first, by the due date of their running clock."""
-    rows = list(
+def court_inbox(
+    session: Session, court: Court, *, decided_limit: int = 100
+) -> list[CourtSubmission]:
+    """The court's open submissions, by the due date of their running clock (the most
+    urgent first), then the `decided_limit` most recently received decided ones."""
+    open_rows = list(
         session.scalars(
-            select(CourtSubmission)
-            .where(CourtSubmission.court_id == court.id)
-            .order_by(
-                sql_case((CourtSubmission.status.in_(OPEN_STATUSES), 0), else_=1),
-                CourtSubmission.received_at.desc(),
+            select(CourtSubmission).where(
+                CourtSubmission.court_id == court.id,
+                CourtSubmission.status.in_(OPEN_STATUSES),
             )
         )
     )
-    running = court_clocks(session, [s.case_id for s in rows])
+    decided = list(
+        session.scalars(
+            select(CourtSubmission)
+            .where(
+                CourtSubmission.court_id == court.id,
+                CourtSubmission.status.not_in(OPEN_STATUSES),
+            )
+            .order_by(CourtSubmission.received_at.desc(), CourtSubmission.id.desc())
+            .limit(decided_limit)
+        )
+    )
+    running = court_clocks(session, [s.case_id for s in open_rows], running_only=True)
 
     def key(s: CourtSubmission):
         due = running_due(running.get(s.case_id, []))
-        return (0 if s.open else 1, due is None, due or date.max)
+        return (due is None, due or date.max, s.id)
 
-    return sorted(rows, key=key)
+    return sorted(open_rows, key=key) + decided
 
 
 def submission_clocks(session: Session, submission: CourtSubmission) -> list[Clock]:

@@ -248,3 +248,37 @@ def test_the_court_system_may_post_the_zip_itself_as_the_body(court_setup):
     assert r.get_json()["error"]["message"] == (
         f"Case {s.number} already has an application pending at a court."
     )
+
+
+def test_inbox_lists_open_applications_by_the_due_date_of_their_running_clock(court_setup, app):
+    from tests.court.conftest import signed_case
+
+    s = court_setup
+    second, second_zip, _ = signed_case(app, s.mediator)
+    first = post_packet(s.court.clerk, s.packet_zip, received_on="2026-03-16").get_json()
+    other = post_packet(s.court.clerk, second_zip, received_on="2026-03-13").get_json()
+    assert other["case_number"] == second
+    inbox = s.court.clerk.get("/api/court/submissions").get_json()["submissions"]
+    assert [(x["case_number"], x["running_due_on"]) for x in inbox] == [
+        (second, "2026-03-16"),
+        (s.number, "2026-03-19"),
+    ]
+    # Accepting the second starts its 15 days (due 03-30): now the first is more urgent.
+    base = f"/api/court/submissions/{other['id']}"
+    assert s.court.clerk.post(base + "/accept", json={"on_date": "2026-03-15"}).status_code == 200
+    inbox = s.court.clerk.get("/api/court/submissions").get_json()["submissions"]
+    assert [(x["case_number"], x["running_due_on"]) for x in inbox] == [
+        (s.number, "2026-03-19"),
+        (second, "2026-03-30"),
+    ]
+    # A decided application goes after the open ones.
+    r = s.court.clerk.post(
+        f"/api/court/submissions/{first['id']}/refuse",
+        json={"reason": "不属于本院管辖", "on_date": "2026-03-17"},
+    )
+    assert r.status_code == 200
+    inbox = s.court.clerk.get("/api/court/submissions").get_json()["submissions"]
+    assert [(x["case_number"], x["status"]) for x in inbox] == [
+        (second, "accepted"),
+        (s.number, "refused"),
+    ]

@@ -521,6 +521,71 @@ _BODIES = {
     },
 }
 _ERR = {"$ref": "#/components/responses/Error"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_AGREEMENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "case": {"type": "string"},
+        "version": {"type": "integer"},
+        "status": {"type": "string", "enum": [s.value for s in AgreementStatus]},
+        "status_label": {"type": "string"},
+        "clauses": {"type": "array", "items": _CLAUSE},
+        "text": {"type": "string", "description": "The agreement's words, one block a line"},
+        "pdf_sha256": _NULLABLE_STR,
+        "issued_at": _NULLABLE_STR,
+        "effective_on": {"type": ["string", "null"], "format": "date"},
+        "executed_sha256": _NULLABLE_STR,
+        "signers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "role": {"type": "string", "enum": ["claimant", "respondent", "mediator"]},
+                    "party": {"type": ["integer", "null"]},
+                    "signed": {"type": "boolean"},
+                    "signed_at": _NULLABLE_STR,
+                    "pdf_sha256": _NULLABLE_STR,
+                    "ledger_seq": {"type": ["integer", "null"]},
+                    "mine": {"type": "boolean", "description": "the caller may sign here"},
+                },
+            },
+        },
+        "payment_schedule": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "due_on": {"type": "string", "format": "date"},
+                    "amount": {"type": "string"},
+                    "payer": {"type": "string", "enum": ["respondent", "claimant"]},
+                    "description": {"type": "string"},
+                },
+            },
+        },
+        "pdf": _NULLABLE_STR,
+        "executed_pdf": _NULLABLE_STR,
+        "preview": _NULLABLE_STR,
+    },
+}
+_RESPONSES = {
+    ("GET", "/api/cases/{number}/agreement"): {
+        "type": "object",
+        "properties": {"agreement": {"oneOf": [_AGREEMENT, {"type": "null"}]}},
+    },
+    ("POST", "/api/cases/{number}/agreement"): _AGREEMENT,
+    ("POST", "/api/cases/{number}/agreement/issue"): _AGREEMENT,
+    ("POST", "/api/cases/{number}/agreement/sign"): _AGREEMENT,
+    ("POST", "/api/cases/{number}/agreement/code"): {
+        "type": "object",
+        "properties": {
+            "sent": {"type": "boolean"},
+            "channel": {"type": "string"},
+            "expires_at": {"type": "string"},
+            "message": {"type": "string"},
+        },
+    },
+}
 
 
 def openapi_paths() -> dict:
@@ -537,7 +602,8 @@ def openapi_paths() -> dict:
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
         else:
-            ok = {"description": summary, "content": {"application/json": {"schema": {}}}}
+            schema = _RESPONSES.get((method, path), {"type": "object"})
+            ok = {"description": summary, "content": {"application/json": {"schema": schema}}}
         op: dict = {
             "summary": summary,
             "tags": ["agreements"],

@@ -199,3 +199,25 @@ def test_issue_refuses_a_claimant_without_an_account_and_the_wrong_stage(signing
     assert r.status_code == 409
     assert r.get_json()["error"]["code"] == "agreements.claimant_no_account"
     assert "王秀英" in r.get_json()["error"]["message"]
+
+
+def test_responses_match_the_openapi_document(issued):
+    import jsonschema
+
+    s = issued
+    spec = s.mediator.get("/api/openapi.json").get_json()
+    path = spec["paths"]["/api/cases/{number}/agreement"]
+    schema = path["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    jsonschema.validate(s.claimant.get(f"/api/cases/{s.number}/agreement").get_json(), schema)
+    signed = sign_as(s, "claimant").get_json()
+    sign_schema = spec["paths"]["/api/cases/{number}/agreement/sign"]["post"]["responses"]["200"]
+    jsonschema.validate(signed, sign_schema["content"]["application/json"]["schema"])
+    templates = s.claimant.get("/api/agreement-templates").get_json()["templates"]
+    assert [t["key"] for t in templates] == [
+        "refund",
+        "compensation",
+        "waiver",
+        "instalments",
+        "apology",
+        "withdrawal",
+    ]

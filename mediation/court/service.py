@@ -23,7 +23,7 @@ from typing import BinaryIO
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
 from mediation.cases import operations
@@ -727,17 +727,24 @@ def court_inbox(
 ) -> list[CourtSubmission]:
     """The court's open submissions, by the due date of their running clock (the most
     urgent first), then the `decided_limit` most recently received decided ones."""
+    loads = (
+        selectinload(CourtSubmission.case).selectinload(Case.centre),
+        selectinload(CourtSubmission.court),
+    )
     open_rows = list(
         session.scalars(
-            select(CourtSubmission).where(
+            select(CourtSubmission)
+            .where(
                 CourtSubmission.court_id == court.id,
                 CourtSubmission.status.in_(OPEN_STATUSES),
             )
+            .options(*loads)
         )
     )
     decided = list(
         session.scalars(
             select(CourtSubmission)
+            .options(*loads)
             .where(
                 CourtSubmission.court_id == court.id,
                 CourtSubmission.status.not_in(OPEN_STATUSES),

@@ -59,7 +59,13 @@ def _packet_store():
 
 
 def _ctx(centre):
-    return deadline_context(db(), centre, _today(), current_app.config.get("EXTRA_RULE_DIRS") or [])
+    # One deadline context (rules, calendar) per request and centre, not one per row.
+    cache = g.setdefault("court_ctx", {})
+    if centre.id not in cache:
+        cache[centre.id] = deadline_context(
+            db(), centre, _today(), current_app.config.get("EXTRA_RULE_DIRS") or []
+        )
+    return cache[centre.id]
 
 
 def _max_bytes() -> int:

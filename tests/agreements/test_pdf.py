@@ -135,6 +135,9 @@ def test_executed_pdf_has_the_signature_page_and_seal(tmp_path):
     assert "本协议于2026年4月14日经最后一方签署而生效" in text
     # The seal is drawn (an image or vector content) and named.
     assert "示范县金融纠纷调解中心（印章）" in text
+    # Every font, the seal's lettering included, is embedded.
+    fonts = _tool("pdffonts", str(path)).splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts if line.strip())
 
 
 def test_generated_seal_names_the_centre():

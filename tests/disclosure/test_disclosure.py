@@ -212,7 +212,20 @@ def test_public_list_fits_a_phone(agreed, app, server, browser):
     assert page.locator("#public-agreements li").count() == 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+    from tests.web.test_accessibility import audit
+
+    assert audit(page, contrast=4.5) == []
     page.locator("#public-agreements a").first.click()
     page.wait_for_selector("#public-agreement")
     assert "王某" in page.inner_text("#public-agreement")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert audit(page, contrast=4.5) == []
+    # The mediator's case page with both sections passes the same audit.
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "med-p")
+    page.fill("input[name=password]", "pw-long-enough")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{server}/cases/{s.number}")
+    assert page.locator("#performance").count() == 1 and page.locator("#disclosure").count() == 1
+    assert audit(page, contrast=4.5) == []

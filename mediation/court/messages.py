@@ -8,6 +8,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event.court_accepted": ("法院受理司法确认申请", "Court accepted the application"),
     "event.court_refused": ("法院不予受理", "Court refused to accept the application"),
     "event.court_ruled": ("法院作出确认决定", "Court ruled on the application"),
+    # Notices to the parties and the mediator
+    "notify.court.confirmed": (
+        "【{centre}】{court}已裁定案件 {number} 的调解协议有效。",
+        "[{centre}] {court} confirmed the settlement agreement of case {number}.",
+    ),
+    "notify.court.not_confirmed": (
+        "【{centre}】{court}驳回了案件 {number} 的司法确认申请，请登录查看理由。",
+        "[{centre}] {court} dismissed the application for case {number}; sign in for the reasons.",
+    ),
+    "notify.court.refused": (
+        "【{centre}】{court}对案件 {number} 的司法确认申请不予受理，请登录查看理由。",
+        "[{centre}] {court} did not accept the application for case {number}; sign in for the "
+        "reasons.",
+    ),
     # Submission status
     "court.status.received": ("已收到，待决定是否受理", "Received, acceptance pending"),
     "court.status.accepted": ("已受理，待作出确认决定", "Accepted, ruling pending"),

@@ -613,6 +613,7 @@ def refuse(
         reason=reason,
         data={"court": submission.court.code, "submission": submission.id},
     )
+    _notify(session, submission, "notify.court.refused")
     return submission
 
 
@@ -699,7 +700,31 @@ def rule(
     if case.stage == Stage.JUDICIAL_CONFIRMATION:
         target = Stage.PERFORMANCE if outcome == Outcome.CONFIRMED else Stage.MEDIATION
         operations.transition(session, case, actor, target, ctx, reason=reason, on_date=ruled_on)
+    _notify(session, submission, f"notify.court.{outcome.value}")
     return submission
+
+
+def _notify(session: Session, submission: CourtSubmission, key: str) -> None:
+    """Tell the parties who have accounts, and the case's mediator, what the court decided
+    (an SMS through the configured sender; a failing sender never undoes the decision)."""
+    try:
+        from mediation.notify import Notice, send
+    except ImportError:  # the notify domain is not installed in this build
+        return
+    case = submission.case
+    params = {"centre": case.centre.name, "number": case.number, "court": submission.court.name}
+    recipients: dict[int, str | None] = {
+        p.user_id: p.phone for p in case.parties if p.user_id is not None
+    }
+    if case.mediator_id is not None:
+        recipients.setdefault(case.mediator_id, None)
+    for user_id, phone in recipients.items():
+        send(
+            session,
+            Notice(
+                channel="sms", key=key, params=params, user_id=user_id, phone=phone, case_id=case.id
+            ),
+        )
 
 
 # -- reading -----------------------------------------------------------------------------

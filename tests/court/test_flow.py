@@ -282,3 +282,25 @@ def test_inbox_lists_open_applications_by_the_due_date_of_their_running_clock(co
         (second, "accepted"),
         (s.number, "refused"),
     ]
+
+
+def test_the_claimant_is_told_of_the_ruling(court_setup, app, make_user):
+    from sqlalchemy import select
+
+    from mediation.cases.model import Case, PartyRole
+    from mediation.db import session_scope
+    from mediation.notify.model import Notification
+
+    s = court_setup
+    claimant_id, _ = make_user("claimant-n", "claimant")
+    with session_scope(app.extensions["mediation.sessionmaker"]) as db:
+        case = db.query(Case).filter_by(number=s.number).one()
+        next(p for p in case.parties if p.role == PartyRole.CLAIMANT).user_id = claimant_id
+    sub = post_packet(s.court.clerk, s.packet_zip).get_json()
+    base = f"/api/court/submissions/{sub['id']}"
+    assert s.court.clerk.post(base + "/accept", json={}).status_code == 200
+    assert s.court.clerk.post(base + "/ruling", json={"outcome": "confirmed"}).status_code == 200
+    with session_scope(app.extensions["mediation.sessionmaker"]) as db:
+        sent = db.scalars(select(Notification).where(Notification.user_id == claimant_id)).all()
+        assert [(n.key, n.status) for n in sent] == [("notify.court.confirmed", "sent")]
+        assert sent[0].params["number"] == s.number and sent[0].recipient != "13812345678"

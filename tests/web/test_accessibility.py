@@ -204,7 +204,7 @@ def test_main_pages_are_labelled_outlined_and_keyboard_usable(
     tab_to(page, "#hearing-form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#hearing-list .hearing")
-    page.click("#hearing-list .hearing a[href*='/hearings/']")
+    page.click("#hearing-list a.open-hearing")
     page.wait_for_selector("#hearing")
     assert audit(page, contrast=4.5) == []
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediation.cases import operations, stages
 from mediation.cases.model import Case, EventKind, Party, PartyRole
-from mediation.centre.model import CircuitSite
+from mediation.centre.model import CircuitSession, CircuitSite
 from mediation.db import utcnow
 from mediation.errors import Forbidden, NotFound, UserError
 from mediation.hearings.model import Hearing, HearingKind, HearingParticipant, HearingStatus
@@ -163,8 +163,33 @@ def _check_times(start: datetime, end: datetime, now: datetime) -> None:
 
 
 def _check_clash(
-    session: Session, mediator_id: int, start: datetime, end: datetime, tz: str, skip: int | None
+    session: Session,
+    mediator_id: int,
+    start: datetime,
+    end: datetime,
+    tz: str,
+    skip: int | None,
+    site_id: int | None = None,
 ) -> None:
+    """The mediator is not in two places at once: no other scheduled session overlaps, and
+    no circuit rota day elsewhere (a circuit session at the rota's own site fits in it).
+    The mediator's row is locked first, so two schedulers cannot both pass the check."""
+    session.execute(select(User.id).where(User.id == mediator_id).with_for_update())
+    local_start, local_end = to_local(start, tz), to_local(end, tz)
+    rota = session.scalars(
+        select(CircuitSession).where(
+            CircuitSession.mediator_id == mediator_id,
+            CircuitSession.day == local_start.date(),
+            CircuitSession.starts_at < local_end.time(),
+            CircuitSession.ends_at > local_start.time(),
+        )
+    ).first()
+    if rota is not None and rota.site_id != site_id:
+        raise UserError(
+            "hearing_clash",
+            status=409,
+            at=f"{rota.day.isoformat()} {rota.starts_at.strftime('%H:%M')}",
+        )
     query = select(Hearing).where(
         Hearing.mediator_id == mediator_id,
         Hearing.status == HearingStatus.SCHEDULED,
@@ -230,7 +255,7 @@ def schedule(
     parties = [p for p in case.parties if p.id in wanted]
     if not parties:
         raise UserError("hearing_no_parties")
-    _check_clash(session, mediator.id, start, end, tz, None)
+    _check_clash(session, mediator.id, start, end, tz, None, site.id if site else None)
     hearing = Hearing(
         case_id=case.id,
         kind=kind,
@@ -282,7 +307,7 @@ def reschedule(
         raise UserError("reason_required")
     start, end = to_utc(starts_local, tz), to_utc(ends_local, tz)
     _check_times(start, end, now)
-    _check_clash(session, hearing.mediator_id, start, end, tz, hearing.id)
+    _check_clash(session, hearing.mediator_id, start, end, tz, hearing.id, hearing.circuit_site_id)
     hearing.starts_at, hearing.ends_at = start, end
     if hearing.kind == HearingKind.ON_SITE and (place or "").strip():
         hearing.place = place.strip()

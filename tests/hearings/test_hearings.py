@@ -339,3 +339,47 @@ def test_recorder_is_offered_to_parties_and_staff_not_auditors(app, setting, mak
     make_user("audit", "auditor", password="pw-long-enough")
     auditor, _ = setting["client"]("audit")
     assert "data-recorder" not in auditor.get(f"/cases/{number}").get_data(as_text=True)
+
+
+def test_a_circuit_rota_day_blocks_other_sessions_but_not_its_own_site(
+    app, setting, session, admin_api
+):
+    from mediation.people.model import User
+
+    number = setting["number"]
+    li = session.scalar(select(User.id).where(User.username == "li"))
+    session.rollback()
+    sites = [
+        admin_api.post(
+            "/api/centre/circuit/sites",
+            json={"name": name, "kind": "township_service_point", "address": address},
+        ).get_json()["id"]
+        for name, address in (("城关镇服务点", "人民路1号"), ("河口乡服务点", "河口村3组"))
+    ]
+    rota = admin_api.post(
+        "/api/centre/circuit/sessions",
+        json={
+            "site_id": sites[0],
+            "mediator_id": li,
+            "day": _tomorrow(),
+            "starts_at": "09:00",
+            "ends_at": "12:00",
+        },
+    )
+    assert rota.status_code == 201, rota.get_json()
+    mediator, csrf = setting["client"]("li")
+    page = _schedule(mediator, csrf, number, starts="10:00", ends="11:00").get_data(as_text=True)
+    assert f"调解员在该时段已有调解会议（{_tomorrow()} 09:00）" in page
+    page = _schedule(
+        mediator, csrf, number, kind="circuit", site=str(sites[1]), starts="10:00", ends="11:00"
+    ).get_data(as_text=True)
+    assert "调解员在该时段已有调解会议" in page
+    page = _schedule(
+        mediator, csrf, number, kind="circuit", site=str(sites[0]), starts="10:00", ends="11:00"
+    ).get_data(as_text=True)
+    assert "调解会议已安排" in page
+    # After the rota day's hours the mediator is free again.
+    assert "调解会议已安排" in _schedule(
+        mediator, csrf, number, starts="14:00", ends="15:00"
+    ).get_data(as_text=True)
+    assert [h["kind"] for h in _hearings(mediator, number)] == ["circuit", "remote"]

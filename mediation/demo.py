@@ -312,6 +312,11 @@ def load_demo(
                         on = end
                 except UserError:
                     pass  # the rule set has no clock this reason stops
+        if case.stage == Stage.MEDIATION:
+            from mediation.hearings.demo import schedule_demo_hearing
+
+            tz = config.get("TIMEZONE") or "Asia/Shanghai"
+            schedule_demo_hearing(session, case, mediators[i % 2], today, i, tz)
         ctx.today = today
         for clock in clocks.case_clocks(session, case):
             clocks.refresh_clock(clock, ctx)

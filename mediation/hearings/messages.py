@@ -47,8 +47,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hearing.minutes_submit": ("保存会议记录", "Save the minutes"),
     "hearing.cancelled_because": ("已取消：{reason}", "Cancelled: {reason}"),
     "hearing.time_range": ("{day} {start}至{end}", "{day}, {start} to {end}"),
-    "hearing.morning": ("上午", "am"),
-    "hearing.afternoon": ("下午", "pm"),
+    "hearing.clock_am": ("上午{h}:{m}", "{h}:{m} am"),
+    "hearing.clock_pm": ("下午{h}:{m}", "{h}:{m} pm"),
     "hearing.back": ("返回案件", "Back to the case"),
     "hearing.scheduled_flash": (
         "调解会议已安排，已通知当事人。",

@@ -44,12 +44,9 @@ def to_local(utc: datetime, tz: str) -> datetime:
 
 
 def _clock(d: datetime, lang: str) -> str:
-    if lang == "en":
-        hour = d.hour % 12 or 12
-        return f"{hour}:{d.minute:02d} {'am' if d.hour < 12 else 'pm'}"
-    part = "上午" if d.hour < 12 else "下午"
-    hour = d.hour if d.hour <= 12 else d.hour - 12
-    return f"{part}{hour}:{d.minute:02d}"
+    """12-hour time as people say it: 上午9:30, 下午3:00, 12:30 pm."""
+    key = "hearing.clock_am" if d.hour < 12 else "hearing.clock_pm"
+    return t(key, lang, {"h": d.hour % 12 or 12, "m": f"{d.minute:02d}"})
 
 
 def _day(d: datetime, lang: str) -> str:

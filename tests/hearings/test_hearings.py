@@ -112,6 +112,9 @@ def test_remote_session_scheduled_noticed_and_joined_only_in_its_window(app, set
     assert h["when"].startswith(f"{day.year}年{day.month}月{day.day}日（星期")
     assert h["when"].endswith("上午9:30至上午10:30")
     assert h["mediator"] == "li" and h["join_state"] == "early" and h["join"] is None
+    en = mediator.get(f"/api/cases/{number}/hearings?lang=en").get_json()["hearings"][0]
+    assert en["when"] == f"{day:%A} {day.day} {day:%B %Y}, 9:30 am to 10:30 am"
+    assert en["kind_label"] == "Remote (video)"
     row = _row(app, h["id"])
     assert len(row.room) >= 24  # unguessable: 18 random bytes
     # Stored in UTC: 09:30 in Shanghai is 01:30 UTC.

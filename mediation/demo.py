@@ -156,8 +156,13 @@ FINAL = (
 )
 
 # Demo cases (by index) that reach SIGNED through a signed agreement: the claimant user
-# and the bank's user sign (their respondent is the bank), then the mediator.
+# and the bank's user sign (their respondent is the bank), then the mediator. Case 20 then
+# goes to the demo court as a packet (the parties' joint application); case 28 is in
+# performance with its first instalment paid, and its anonymized outcome is published.
 SIGNED_AGREEMENTS = (20, 28)
+SENT_TO_COURT = 20
+PAID_FIRST = 28
+PUBLISHED = 28
 
 DEMO_USERS = [
     ("admin", "中心管理员", Role.ADMIN, None),
@@ -211,7 +216,7 @@ def load_demo(
     users = _ensure_users(session, centre.id, Path(current_app.instance_path))
     from mediation.court.demo import ensure_demo_court
 
-    ensure_demo_court(session, centre, users["court"], Path(current_app.instance_path))
+    court = ensure_demo_court(session, centre, users["court"], Path(current_app.instance_path))
     existing = session.scalar(select(Case.id).where(Case.centre_id == centre.id).limit(1))
     if existing is not None and not reset:
         return 0
@@ -222,6 +227,7 @@ def load_demo(
         session.execute(delete(CaseCounter).where(CaseCounter.centre_id == centre.id))
     rng = random.Random(seed)
     mediators = [users["mediator"], users["mediator2"]]
+    blob_dir = Path(config.get("EVIDENCE_BLOB_DIR") or Path(current_app.instance_path) / "blobs")
     count = 0
     for i, final in enumerate(FINAL):
         dtype, respondent, request, facts, (lo, hi) = DISPUTES[i % len(DISPUTES)]
@@ -281,9 +287,7 @@ def load_demo(
                     mediator=mediators[i % 2],
                     claimant=claimant_user,
                     institution=users["bank"],
-                    blob_dir=Path(
-                        config.get("EVIDENCE_BLOB_DIR") or Path(current_app.instance_path) / "blobs"
-                    ),
+                    blob_dir=blob_dir,
                 )
                 continue
             operations.transition(
@@ -312,6 +316,23 @@ def load_demo(
                         on = end
                 except UserError:
                     pass  # the rule set has no clock this reason stops
+        if i == SENT_TO_COURT:
+            # The parties' joint application: the centre sends the packet to the county court.
+            from mediation.court.service import submit_to_court
+
+            ctx.today = on = min(today, on + timedelta(days=2))
+            from mediation.packets.build import packet_store
+
+            store = packet_store(blob_dir)
+            submit_to_court(session, case, mediators[i % 2], court, store, ctx, on_date=on)
+        if i == PAID_FIRST:
+            _first_payment(session, case, users["bank"], on, today)
+        if i == PUBLISHED:
+            from mediation.disclosure import service as disclosure
+
+            disclosure.draft(session, case, mediators[i % 2])
+            disclosure.approve(session, case, mediators[i % 2])
+            disclosure.publish(session, case, mediators[i % 2])
         if case.stage == Stage.MEDIATION:
             from mediation.hearings.demo import schedule_demo_hearing
 
@@ -325,3 +346,23 @@ def load_demo(
     session.flush()
     clocks.scan(session, today)
     return count
+
+
+def _first_payment(session: Session, case: Case, payer: User, on: date, today: date) -> None:
+    """The bank pays the first instalment of the schedule derived from the agreement."""
+    from mediation.performance import service as performance
+    from mediation.performance.model import PaymentMethod
+
+    schedule = performance.schedule_from_agreement(session, case, None)
+    first = schedule.instalments[0]
+    performance.record_payment(
+        session,
+        case,
+        payer,
+        seq=first.seq,
+        amount=first.amount,
+        paid_on=min(today, max(on, first.due_on - timedelta(days=1))),
+        method=PaymentMethod.BANK_TRANSFER,
+        today=today,
+        reference=f"DEMO{case.number}",
+    )

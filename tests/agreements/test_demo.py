@@ -24,13 +24,25 @@ def test_demo_has_signed_agreements_that_verify(app):
         for agreement, case in rows:
             assert agreement.status == AgreementStatus.EFFECTIVE
             assert len(agreement.valid_signatures) == 3
-            assert case.stage in (Stage.SIGNED, Stage.PERFORMANCE)
+            # One went on to the court as a packet; the other is being performed.
+            assert case.stage in (Stage.JUDICIAL_CONFIRMATION, Stage.PERFORMANCE)
             assert payment_schedule(agreement)
             assert any(
                 e.to_stage == Stage.SIGNED and e.effective_on == agreement.effective_on
                 for e in case.events
             )
         numbers = [case.number for _, case in rows]
+        from mediation.court.model import CourtSubmission
+        from mediation.disclosure.model import Disclosure
+        from mediation.performance.model import Payment
+
+        (submission,) = s.scalars(select(CourtSubmission)).all()
+        assert submission.verified_ok is True
+        assert s.get(Case, submission.case_id).stage == Stage.JUDICIAL_CONFIRMATION
+        assert len(s.scalars(select(Payment)).all()) == 1
+        (published,) = s.scalars(select(Disclosure)).all()
+        assert published.status.value == "published"
+        assert "王秀英" not in published.facts + published.outcome
     for number in numbers:
         r = runner.invoke(args=["verify", "--case", number, "--workers", "1"])
         assert r.exit_code == 0, r.output

@@ -19,6 +19,38 @@
   for the varieties the model follows well (Mandarin, Cantonese).
 * Output is simplified Chinese (OpenCC t2s), with segment timestamps in seconds from the
   start of the recording and a confidence in [0, 1] (exp of the mean token log-prob).
+* For the varieties written with standard Mandarin characters (Mandarin, Sichuanese) the
+  text then goes through homophone correction (nlp.homophones): where Whisper wrote a
+  rare or non-word for a common word that sounds the same (偏章 for 篇章), a word
+  frequency dictionary picks the common word. It changes fewer than 1 in 2,000
+  characters of correct text (measured on the statutes in ../shared/law/texts).
+
+Where the time goes, and what was measured (benchmarks/asr.py, 26 dev clips of 2.7-31 s,
+2 threads). Per 30 s Whisper window, int8 CTranslate2 spends about 0.47 s in the encoder
+whatever the length of the speech in it (the window is padded to 30 s), and 7-10 ms per
+token in greedy decoding (about twice that with beam 3). On short recordings the encoder
+is half the time; on long ones the chunk plan fills each window with up to 28 s of
+speech, so padding is rarely encoded. The default path runs at a wall RTF of about 0.13
+on an idle machine (openai-whisper beam 5: about 0.68). Tried and not kept:
+
+* Encoding only the chunk plus a few seconds instead of the full 30 s window (CTranslate2
+  accepts shorter input): 2-5x faster encoding, but Whisper was trained on full windows
+  and decodes worse without the padding: with no padding Cantonese fell into loops (CER
+  2.0), with 5 s it rose from 0.24 to 0.30, with 10-20 s the changes were noise-sized
+  but not reliably better. Rejected: the speed is not worth transcripts the model was
+  not trained to produce.
+* `without_timestamps` (one decode per chunk, no timestamp tokens, segment times from
+  VAD): no measurable speed-up (0.132 -> 0.140 wall; timestamp tokens are a few per
+  segment) and coarser segment times for the mediator. Not kept.
+* Greedy for Cantonese and Mandarin: Cantonese CER 0.244 -> 0.299, Mandarin 0.080 ->
+  0.140, for 2 % less time (the encoder dominates). Beam 2: Cantonese 0.256, no faster
+  than beam 3. Beam 3 for every variety: no better on Sichuanese and Wu, 14 % slower.
+* Temperature fallback on low log-prob (Whisper's -1.0): most dialect windows fall below
+  it and are decoded up to six times; slower, and the sampled text was not better.
+  Only the compression-ratio check (a decoding loop) triggers the fallback.
+* Batched decoding of VAD chunks (BatchedInferencePipeline): on 2 CPU cores a batch does
+  the same arithmetic as one chunk after another, and each dev clip is a single chunk;
+  it only pays on a GPU.
 
 No Flask here: the application wraps this in a background job.
 """
@@ -54,6 +86,11 @@ class ModelMissing(Exception):
 
 
 BEAM_BY_VARIETY = {"cantonese": 3, "mandarin": 3}
+# Varieties whose transcripts get homophone correction, and whether their sounds are
+# compared with the Southwestern Mandarin mergers (z/zh, c/ch, s/sh, n/l, -n/-ng).
+# Cantonese and Wu are written with their own characters and do not sound like Mandarin
+# pinyin: correcting them towards Mandarin words made them worse on the dev clips.
+HOMOPHONES_FOR = {"mandarin": False, "sichuanese": True}
 
 
 @dataclass
@@ -81,6 +118,9 @@ class Options:
     domain_terms: bool = True  # add nlp.vocab's financial-dispute words
     simplified: bool = True
     language: str | None = "variety"  # "variety": from the variety; None: detect
+    # Homophone correction with a word-frequency dictionary (nlp.homophones), for the
+    # varieties written with standard Mandarin characters (HOMOPHONES_FOR).
+    homophones: bool = True
 
 
 @dataclass
@@ -431,6 +471,14 @@ class Transcriber:
         terms = vocab.hotwords(extra, domain=with_domain)
         prompt = vocab.style_prompt(options.variety) if options.prompt else None
         hotwords = terms or None
+        corrector = None
+        if options.homophones and options.variety in HOMOPHONES_FOR:
+            from nlp.homophones import Corrector
+
+            corrector = Corrector(
+                [*extra, *(vocab.DOMAIN_TERMS if options.domain_terms else ())],
+                fuzzy=HOMOPHONES_FOR[options.variety],
+            )
         segments: list[Segment] = []
         detected = language
         for i, chunk in enumerate(chunks):
@@ -459,6 +507,9 @@ class Transcriber:
                 )
             detected = detected or lang
             found = _postprocess(raw, offset, chunk, options)
+            if corrector:
+                for seg in found:
+                    seg.text = corrector.correct(seg.text)
             segments.extend(found)
             if on_chunk:
                 on_chunk(i, found)

@@ -1,6 +1,9 @@
 """Texts of the agreements domain (zh, en): editor labels, statuses, errors."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # Case history
+    "event.agreement_issued": ("调解协议送签", "Agreement issued for signing"),
+    "event.agreement_signed": ("签署调解协议", "Agreement signed"),
     "agreements.title": ("调解协议", "Settlement agreement"),
     "agreements.none": ("尚未起草调解协议。", "No agreement has been drafted yet."),
     "agreements.open": ("打开调解协议", "Open the agreement"),

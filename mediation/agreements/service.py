@@ -27,7 +27,7 @@ from mediation.agreements.errors import AgreementError
 from mediation.agreements.model import Agreement, AgreementSignature, AgreementStatus, SignerRole
 from mediation.agreements.templates import PAYER_ZH, TEMPLATES, validate_clauses
 from mediation.cases import operations
-from mediation.cases.model import Case, Party, PartyRole, Stage
+from mediation.cases.model import Case, EventKind, Party, PartyRole, Stage
 from mediation.db import utcnow
 from mediation.deadlines.service import DeadlineContext
 from mediation.evidence.blobstore import BlobStore
@@ -361,6 +361,14 @@ def issue(
         },
         file_sha256=sha,
     )
+    # On the case's history too, so every party sees the step on the timeline.
+    operations.add_event(
+        session,
+        case,
+        EventKind.AGREEMENT_ISSUED,
+        actor,
+        data={"agreement": agreement.id, "version": agreement.version},
+    )
     for p in case.claimants + case.respondents:
         if p.user_id is not None:
             send(
@@ -535,6 +543,13 @@ def sign(
         file_sha256=agreement.pdf_sha256,
     )
     signature.ledger_seq = entry.seq
+    operations.add_event(
+        session,
+        case,
+        EventKind.AGREEMENT_SIGNED,
+        user,
+        data={"agreement": agreement.id, "version": agreement.version, "role": slot["role"]},
+    )
     if all(sig is not None for _, sig in signer_status(agreement)):
         _take_effect(session, case, agreement, ctx, store, settings, lang=lang)
     session.flush()

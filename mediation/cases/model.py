@@ -196,6 +196,9 @@ class EventKind(enum.StrEnum):
     HEARING_RESCHEDULED = "hearing_rescheduled"
     HEARING_CANCELLED = "hearing_cancelled"
     HEARING_HELD = "hearing_held"
+    # agreements (mediation/agreements): the PDF issued for signing, each signature
+    AGREEMENT_ISSUED = "agreement_issued"
+    AGREEMENT_SIGNED = "agreement_signed"
 
 
 class CaseEvent(Base):

@@ -129,6 +129,10 @@ LEDGER_FACTS = frozenset(
         "complete",
         "restricted",
         "disclosure",
+        # agreements (mediation/agreements): ids, version and the signer's role
+        "agreement",
+        "version",
+        "role",
     }
 )
 

@@ -118,11 +118,11 @@ class PacketContext:
         )
 
 
-def packet_store(root: str | os.PathLike[str]) -> LocalBlobStore:
+def packet_store(
+    root: str | os.PathLike[str], *, max_size: int = PACKET_MAX_BYTES
+) -> LocalBlobStore:
     """The evidence blob store, accepting packet zips."""
-    return LocalBlobStore(
-        root, max_size=PACKET_MAX_BYTES, allowed_types=DEFAULT_ALLOWED_TYPES | {ZIP}
-    )
+    return LocalBlobStore(root, max_size=max_size, allowed_types=DEFAULT_ALLOWED_TYPES | {ZIP})
 
 
 @dataclass(frozen=True)

@@ -49,11 +49,9 @@ def _packet_store():
     """The same content-addressed store, accepting zip files (received packets)."""
     store = current_app.extensions.get("mediation.court.packet_store")
     if store is None:
-        from mediation.evidence.blobstore import DEFAULT_ALLOWED_TYPES, ZIP, LocalBlobStore
+        from mediation.packets.build import packet_store
 
-        store = LocalBlobStore(
-            _store().root, max_size=_max_bytes(), allowed_types=DEFAULT_ALLOWED_TYPES | {ZIP}
-        )
+        store = packet_store(_store().root, max_size=_max_bytes())
         current_app.extensions["mediation.court.packet_store"] = store
     return store
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     g,
@@ -23,8 +22,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from mediation.agreements import service
 from mediation.agreements.model import Agreement, AgreementStatus
@@ -38,7 +35,7 @@ from mediation.people.model import Role, User
 from mediation.web import inputs
 from mediation.web import setup as web_setup
 from mediation.web.present import local_time
-from mediation.web.setup import current_user, db
+from mediation.web.setup import authenticate_pages_and_api, current_user, db
 
 bp = Blueprint("agreements", __name__)
 
@@ -59,22 +56,7 @@ ROUTES = [
 ]
 
 
-@bp.before_request
-def _authenticate():
-    user = current_user()
-    api = request.path.startswith("/api/")
-    if user is None:
-        if api:
-            raise UserError("unauthorized", status=401)
-        abort(redirect(url_for("pages.login", next=request.path)))
-    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("auth_via") == "session":
-        # A browser session must prove the request came from our own page.
-        token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
-        try:
-            validate_csrf(token)
-        except ValidationError:
-            raise UserError("csrf") from None
-    return None
+bp.before_request(authenticate_pages_and_api)
 
 
 def _user() -> User:

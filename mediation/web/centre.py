@@ -10,7 +10,6 @@ from datetime import date, time, timedelta
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     g,
     jsonify,
@@ -19,8 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from mediation.cases.model import Case, DisputeType
 from mediation.cases.service import get_case
@@ -65,7 +62,7 @@ from mediation.errors import Forbidden, UserError
 from mediation.people import access
 from mediation.people.model import Role, User
 from mediation.web import inputs
-from mediation.web.setup import csrf, current_user, db, today
+from mediation.web.setup import authenticate_pages_and_api, csrf, db, today
 
 bp = Blueprint("centre", __name__)
 # Bearer-token API calls carry no CSRF token; session requests are checked below instead.
@@ -74,21 +71,7 @@ csrf.exempt(bp)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-@bp.before_request
-def _authenticate():
-    user = current_user()
-    if user is None:
-        if request.path.startswith("/api/"):
-            raise UserError("unauthorized", status=401)
-        abort(redirect(url_for("pages.login", next=request.path)))
-    if request.method not in SAFE_METHODS and g.get("auth_via") == "session":
-        # A browser session must prove the request came from our own page.
-        token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
-        try:
-            validate_csrf(token)
-        except ValidationError:
-            raise UserError("csrf") from None
-    return None
+bp.before_request(authenticate_pages_and_api)
 
 
 @bp.context_processor

@@ -135,6 +135,27 @@ def current_user() -> User | None:
     return user
 
 
+def authenticate_pages_and_api() -> None:
+    """before_request of a blueprint serving both pages and /api routes: a signed-in user
+    (bearer token or session) is required — pages send others to the login form, the API
+    answers 401 — and a cookie session's state-changing request must carry our CSRF token
+    (a bearer token needs none)."""
+    from flask import abort, redirect, url_for
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
+
+    if current_user() is None:
+        if wants_json():
+            raise UserError("unauthorized", status=401)
+        abort(redirect(url_for("pages.login", next=request.path)))
+    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("auth_via") == "session":
+        token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
+        try:
+            validate_csrf(token)
+        except ValidationError:
+            raise UserError("csrf") from None
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -21,8 +20,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from mediation.cases.model import Case
 from mediation.cases.service import get_case
@@ -32,7 +29,7 @@ from mediation.people.model import Role, User
 from mediation.transcripts import service
 from mediation.transcripts.messages import t
 from mediation.transcripts.model import Recording, Variety
-from mediation.web.setup import current_user, db
+from mediation.web.setup import authenticate_pages_and_api, db
 
 bp = Blueprint("transcripts", __name__)
 
@@ -40,22 +37,7 @@ API = "/api/cases/<number>/recordings"
 PAGE = "/cases/<number>/recordings"
 
 
-@bp.before_request
-def _authenticate():
-    user = current_user()
-    api = request.path.startswith("/api/")
-    if user is None:
-        if api:
-            raise UserError("unauthorized", status=401)
-        abort(redirect(url_for("pages.login", next=request.path)))
-    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("auth_via") == "session":
-        # A browser session must prove the request came from our own page.
-        token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
-        try:
-            validate_csrf(token)
-        except ValidationError:
-            raise UserError("csrf") from None
-    return None
+bp.before_request(authenticate_pages_and_api)
 
 
 def _user() -> User:

@@ -1,6 +1,6 @@
 """Every route that names a case refuses a user who may not see that case: a claimant of
-another case and an institution the case is not against, through the API (bearer token)
-and through the pages (signed-in session, with a valid CSRF token)."""
+another case, an institution the case is not against and a court user it was not sent to,
+through the API (bearer token) and through the pages (signed-in session, valid CSRF token)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _case_routes(app):
             yield method, url
 
 
-@pytest.mark.parametrize("role", ["claimant", "institution"])
+@pytest.mark.parametrize("role", ["claimant", "institution", "court"])
 def test_outsiders_are_refused_on_every_case_route(app, make_user, mediator_api, role):
     if app.config["DATABASE_URL"].startswith("postgresql"):
         pytest.skip("the route matrix runs once, on SQLite")

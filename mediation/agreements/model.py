@@ -85,13 +85,23 @@ class AgreementSignature(Base):
     signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
-    method: Mapped[str] = mapped_column(String(32))  # sms_code | email_code
+    # sms_code | email_code (online); in_person_code | in_person_paper (signed on paper at
+    # the centre by a party without a portal account, recorded by the mediator)
+    method: Mapped[str] = mapped_column(String(32))
     code_id: Mapped[int | None] = mapped_column(ForeignKey("verification_codes.id"))
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
     ledger_seq: Mapped[int | None] = mapped_column(Integer)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime)
     void_reason: Mapped[str | None] = mapped_column(String(32))
+    # In-person signing (signer_id is then the mediator who recorded it): the person who
+    # signed, the identity document checked (masked number, salted hash "salt$sha256"; the
+    # full number is never stored) and the scan of the signed paper page (an evidence item).
+    signatory_name: Mapped[str | None] = mapped_column(String(100))
+    id_document_masked: Mapped[str | None] = mapped_column(String(40))
+    id_document_hash: Mapped[str | None] = mapped_column(String(100))
+    paper_sha256: Mapped[str | None] = mapped_column(String(64))
+    paper_evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"))
 
     agreement: Mapped[Agreement] = relationship(back_populates="signatures")
     signer: Mapped[User] = relationship()

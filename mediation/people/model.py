@@ -51,6 +51,9 @@ class User(Base):
     institution_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The language notices to this user are written in (zh | en); set when the user
+    # switches language while signed in, or by an administrator.
+    language: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")
 
     centre: Mapped[Centre] = relationship()
 

@@ -178,6 +178,100 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "协议已更新为第 {current} 版，请刷新后再操作。",
         "The agreement is now version {current}; reload and try again.",
     ),
+    # Signing in person at the centre (a party without a portal account)
+    "agreements.in_person.title": ("现场签署登记", "Record a signature given in person"),
+    "agreements.in_person.note": (
+        "没有平台账户的当事人（如年长的申请人）可在调解中心当面签署纸质协议。"
+        "请核验其身份证件，上传签字页扫描件；如预留了手机号，请让当事人读出收到的验证码。",
+        "A party without a portal account (often an elderly claimant) signs the paper "
+        "agreement at the centre. Check their identity document and upload the scan of the "
+        "signed page; where a phone is on file, enter the code the party received.",
+    ),
+    "agreements.in_person.party": ("签署方", "Party"),
+    "agreements.in_person.signatory": ("签字人姓名", "Name of the person who signed"),
+    "agreements.in_person.id_document": ("核验的身份证件号码", "Identity document number checked"),
+    "agreements.in_person.id_note": (
+        "系统只保存脱敏号码及其加盐哈希，不保存完整号码。",
+        "Only a masked number and a salted hash are kept, never the full number.",
+    ),
+    "agreements.in_person.signed_at": ("签署时间", "Signed at"),
+    "agreements.in_person.scan": (
+        "签字页扫描件（PDF、PNG 或 JPEG）",
+        "Scan of the signed page (PDF, PNG or JPEG)",
+    ),
+    "agreements.in_person.send_code": (
+        "向当事人预留手机 {phone} 发送验证码",
+        "Text a code to the party's phone {phone}",
+    ),
+    "agreements.in_person.code": ("当事人收到的 6 位验证码", "6-digit code the party received"),
+    "agreements.in_person.no_phone": (
+        "未预留手机号：以纸质签署及证件核验为准。",
+        "No phone on file: the paper signature and the document check stand alone.",
+    ),
+    "agreements.in_person.submit": ("登记现场签署", "Record the signature"),
+    "agreements.in_person.recorded": ("已登记现场签署。", "The in-person signature is recorded."),
+    "agreements.in_person.code_sent": (
+        "验证码已发送至当事人预留手机，10 分钟内有效。",
+        "A code has been texted to the party's phone; it is valid for 10 minutes.",
+    ),
+    "agreements.in_person.by": (
+        "现场签署：{name}（证件 {doc}），由 {recorder} 登记",
+        "Signed in person: {name} (document {doc}), recorded by {recorder}",
+    ),
+    "agreements.method.sms_code": ("短信验证码在线签署", "Online, confirmed by a texted code"),
+    "agreements.method.email_code": ("邮件验证码在线签署", "Online, confirmed by an e-mailed code"),
+    "agreements.method.in_person_code": (
+        "现场签署，短信验证码确认",
+        "In person at the centre, confirmed by a texted code",
+    ),
+    "agreements.method.in_person_paper": ("现场签署纸质文本", "In person at the centre, on paper"),
+    "notify.code.agreement.sign_in_person": (
+        "【{centre}】您正在调解中心现场签署案件 {number} 的调解协议，验证码为 {code}，"
+        "{minutes} 分钟内有效。请仅当面告知经办调解员。",
+        "[{centre}] You are signing the settlement agreement of case {number} at the centre; "
+        "your code is {code}, valid for {minutes} minutes. Tell it only to the mediator in "
+        "front of you.",
+    ),
+    "error.agreements.not_recorder": (
+        "只有本案调解员可以登记现场签署。",
+        "Only the case's mediator can record a signature given in person.",
+    ),
+    "error.agreements.not_a_signer_party": (
+        "该当事人不是本协议的签署方。",
+        "That party is not a signer of this agreement.",
+    ),
+    "error.agreements.party_has_account": (
+        "当事人“{party}”有平台账户，须由其本人在线签署，不能代为登记。",
+        "'{party}' has a portal account and signs themselves; nobody can sign in their place.",
+    ),
+    "error.agreements.party_already_signed": (
+        "当事人“{party}”已签署本版本。",
+        "'{party}' has already signed this version.",
+    ),
+    "error.agreements.no_phone_on_file": (
+        "当事人“{party}”未预留手机号，无法发送验证码。",
+        "'{party}' has no phone on file; no code can be sent.",
+    ),
+    "error.agreements.bad_signatory": (
+        "请填写签字人姓名（不超过 100 字）。",
+        "Enter the name of the person who signed (at most 100 characters).",
+    ),
+    "error.agreements.bad_id_document": (
+        "证件号码应为 6 到 40 位字母或数字。",
+        "The document number must be 6 to 40 letters or digits.",
+    ),
+    "error.agreements.bad_signed_at": (
+        "签署时间不能晚于现在，也不能早于协议出具时间。",
+        "The signing time cannot be in the future or before the agreement was issued.",
+    ),
+    "error.agreements.bad_scan": (
+        "签字页扫描件应为 PDF、PNG 或 JPEG 文件。",
+        "The scan of the signed page must be a PDF, PNG or JPEG file.",
+    ),
+    "error.agreements.scan_too_large": (
+        "扫描件不能超过 {mb} MB。",
+        "The scan can be at most {mb} MB.",
+    ),
     "agreements.action.draft": ("起草协议", "draft an agreement"),
     "agreements.action.issue": ("出具协议", "issue the agreement"),
 }

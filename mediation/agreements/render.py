@@ -33,6 +33,8 @@ ROLE_ZH = {"claimant": "申请人", "respondent": "被申请人", "mediator": "�
 METHOD_ZH = {
     "sms_code": "短信验证码核验身份后在线确认",
     "email_code": "电子邮件验证码核验身份后在线确认",
+    "in_person_code": "在调解中心现场签署书面文本，调解员核验身份证件，并经预留手机短信验证码确认",
+    "in_person_paper": "在调解中心现场签署书面文本，调解员核验身份证件",
 }
 
 

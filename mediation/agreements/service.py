@@ -328,9 +328,7 @@ def issue(
         raise AgreementError("agreements.none", status=404)
     if agreement.status != AgreementStatus.DRAFT:
         raise AgreementError("agreements.not_draft", status=409)
-    for p in case.claimants:
-        if p.user_id is None:
-            raise AgreementError("agreements.claimant_no_account", status=409, party=p.name)
+    # A party without a portal account signs on paper at the centre (`sign_in_person`).
     snapshot = _snapshot(session, case)
     doc = _doc(snapshot, agreement)
     pdf = render.render_pdf(doc, _terms(case.number, agreement))
@@ -575,6 +573,8 @@ def _take_effect(
     for slot, sig in signer_status(agreement):
         if slot["role"] == "mediator":
             who = sig.signer.display_name
+        elif sig.signatory_name and slot["role"] == "respondent":
+            who = f"{names.get(slot['party'], '')}（经办人：{sig.signatory_name}）"
         elif slot["role"] == "respondent":
             who = f"{names.get(slot['party'], '')}（经办人：{sig.signer.display_name}）"
         else:
@@ -619,7 +619,12 @@ def _take_effect(
         file_sha256=sha,
     )
     operations.transition(session, case, None, Stage.SIGNED, ctx, on_date=effective_on)
+    told: set[int] = set()
     for sig in agreement.valid_signatures:
+        # An in-person signature's signer_id is the mediator who recorded it: tell each once.
+        if sig.signer_id in told:
+            continue
+        told.add(sig.signer_id)
         send(
             session,
             Notice(
@@ -631,6 +636,286 @@ def _take_effect(
                 case_id=case.id,
             ),
         )
+
+
+# Signing in person ------------------------------------------------------------------------
+#
+# A party without a portal account (often an elderly claimant at a county centre) signs the
+# issued agreement on paper at the centre. The mediator records it: who signed, the identity
+# document checked, when, and the scan of the signed page (evidence, on the ledger); where
+# the party's phone is on file a code texted to it is entered as the party's confirmation.
+# A party that has an account always signs themselves.
+
+IN_PERSON_PURPOSE = "agreement.sign_in_person"
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+_SCAN_TYPES = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
+
+
+def party_has_account(session: Session, case: Case, party: Party) -> bool:
+    """Whether someone signs in for this party: its own user, or (for an institution) an
+    active institution user who answers for it by name."""
+    if party.user_id is not None:
+        return True
+    if party.role != PartyRole.RESPONDENT:
+        return False
+    return (
+        session.scalar(
+            select(User.id)
+            .where(
+                User.centre_id == case.centre_id,
+                User.role == Role.INSTITUTION,
+                User.active.is_(True),
+                User.institution_name == party.name,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _party_phone(party: Party) -> str | None:
+    if party.role == PartyRole.CLAIMANT:
+        return party.phone or None
+    return party.agent_phone or party.phone or None
+
+
+def _require_recorder(user: User, case: Case) -> None:
+    """Only a mediator (the case's, if one is assigned) records an in-person signature."""
+    if user.role != Role.MEDIATOR or case.mediator_id not in (None, user.id):
+        raise AgreementError("agreements.not_recorder", status=403)
+
+
+def in_person_slots(session: Session, case: Case, agreement: Agreement) -> list[dict]:
+    """The issued agreement's open party slots that are signed in person: each
+    {"role", "party", "party_name", "code_required", "phone_masked"}."""
+    from mediation.people.access import mask_phone
+
+    if agreement.status != AgreementStatus.ISSUED:
+        return []
+    out = []
+    for slot, sig in signer_status(agreement):
+        party = _party(case, slot["party"])
+        if sig is not None or party is None or party_has_account(session, case, party):
+            continue
+        phone = _party_phone(party)
+        out.append(
+            {
+                "role": slot["role"],
+                "party": party.id,
+                "party_name": party.name,
+                "code_required": phone is not None,
+                "phone_masked": mask_phone(phone),
+            }
+        )
+    return out
+
+
+def _in_person_slot(session: Session, case: Case, agreement: Agreement, party_id: object):
+    slot = next(
+        (s for s in agreement.signers if s["party"] is not None and s["party"] == party_id),
+        None,
+    )
+    party = _party(case, party_id) if slot is not None else None  # type: ignore[arg-type]
+    if slot is None or party is None:
+        raise AgreementError("agreements.not_a_signer_party", status=404)
+    if party_has_account(session, case, party):
+        # That party signs themselves; nobody signs in their place.
+        raise AgreementError("agreements.party_has_account", status=403, party=party.name)
+    if _signature_for(agreement, slot) is not None:
+        raise AgreementError("agreements.party_already_signed", status=409, party=party.name)
+    return slot, party
+
+
+def in_person_code_object(agreement: Agreement, party_id: int) -> str:
+    return f"{code_object(agreement)}:party:{party_id}"
+
+
+def request_in_person_code(
+    session: Session,
+    case: Case,
+    actor: User,
+    party_id: int,
+    *,
+    now: datetime | None = None,
+    sender: Sender | None = None,
+):
+    """Text a code to the phone on file of a party signing in person; the party reads it
+    to the mediator, who enters it as the party's confirmation."""
+    _require_recorder(actor, case)
+    agreement = _issued(session, case)
+    _slot, party = _in_person_slot(session, case, agreement, party_id)
+    phone = _party_phone(party)
+    if phone is None:
+        raise AgreementError("agreements.no_phone_on_file", status=409, party=party.name)
+    return issue_code(
+        session,
+        actor.id,
+        IN_PERSON_PURPOSE,
+        in_person_code_object(agreement, party.id),
+        Notice(
+            channel="sms",
+            key="notify.code.agreement.sign_in_person",
+            params={"centre": case.centre.name, "number": case.number},
+            # The party has no account and so no language preference: Chinese.
+            lang="zh",
+            phone=phone,
+            case_id=case.id,
+            follow_user_language=False,
+        ),
+        now=now,
+        sender=sender,
+    )
+
+
+def _scan_kind(head: bytes) -> str | None:
+    return next((kind for magic, kind in _SCAN_TYPES if head.startswith(magic)), None)
+
+
+def mask_document(number: str) -> tuple[str, str]:
+    """An identity document number as (masked, "salt$sha256"): the number itself is not
+    kept; the salted hash lets the centre confirm a document later shown to it."""
+    import secrets
+
+    from mediation.people.access import mask_id_number
+
+    normal = "".join(number.split()).upper()
+    salt = secrets.token_hex(8)
+    return mask_id_number(normal) or "", f"{salt}${sha256_hex(f'{salt}|{normal}'.encode())}"
+
+
+def document_matches(stored: str, number: str) -> bool:
+    salt, _, digest = stored.partition("$")
+    normal = "".join(number.split()).upper()
+    return sha256_hex(f"{salt}|{normal}".encode()) == digest
+
+
+def sign_in_person(
+    session: Session,
+    case: Case,
+    actor: User,
+    party_id: int,
+    *,
+    signatory_name: str,
+    id_document: str,
+    signed_at: datetime,
+    scan: io.IOBase,
+    scan_filename: str,
+    code: str | None,
+    ctx: DeadlineContext,
+    store: BlobStore,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    lang: str = "zh",
+) -> AgreementSignature:
+    """Record a party's signature given on paper at the centre. `signed_at` is UTC (naive),
+    not in the future and not before the agreement was issued. With the party's phone on
+    file, `code` (texted to it by `request_in_person_code`) must be right: method
+    "in_person_code"; without one, "in_person_paper". The last required signature makes
+    the agreement take effect, as an online one does."""
+    from mediation.evidence.service import add_evidence
+
+    settings = settings or Settings()
+    now = now or utcnow()
+    _require_recorder(actor, case)
+    agreement = _issued(session, case)
+    slot, party = _in_person_slot(session, case, agreement, party_id)
+    signatory_name = (signatory_name or "").strip()
+    if not signatory_name or len(signatory_name) > 100:
+        raise AgreementError("agreements.bad_signatory", status=400)
+    number = "".join((id_document or "").split())
+    if not 6 <= len(number) <= 40 or not number.isalnum():
+        raise AgreementError("agreements.bad_id_document", status=400)
+    # A form gives whole minutes: the minute of issue itself is fine.
+    issued_minute = (
+        agreement.issued_at.replace(second=0, microsecond=0) if agreement.issued_at else None
+    )
+    if signed_at > now or (issued_minute is not None and signed_at < issued_minute):
+        raise AgreementError("agreements.bad_signed_at", status=400)
+    head = scan.read(8)
+    kind = _scan_kind(head)
+    if kind is None:
+        raise AgreementError("agreements.bad_scan", status=400)
+    body = head + scan.read(MAX_SCAN_BYTES + 1 - len(head))
+    if len(body) > MAX_SCAN_BYTES:
+        raise AgreementError("agreements.scan_too_large", status=413, mb=MAX_SCAN_BYTES >> 20)
+    phone = _party_phone(party)
+    used = None
+    if phone is not None:
+        used = check_code(
+            session,
+            actor.id,
+            IN_PERSON_PURPOSE,
+            in_person_code_object(agreement, party.id),
+            code,
+            now=now,
+        )
+    # check_code commits a wrong try; everything below is one transaction with the code's use.
+    method = "in_person_code" if used is not None else "in_person_paper"
+    item = add_evidence(
+        session,
+        case,
+        actor,
+        io.BytesIO(body),
+        scan_filename or f"signed-page.{kind}",
+        store,
+        channel="in_person_signing",
+    )
+    masked, doc_hash = mask_document(number)
+    signature = AgreementSignature(
+        agreement_id=agreement.id,
+        role=SignerRole(slot["role"]),
+        party_id=party.id,
+        signer_id=actor.id,
+        signed_at=signed_at,
+        pdf_sha256=agreement.pdf_sha256,
+        method=method,
+        code_id=used.id if used is not None else None,
+        signatory_name=signatory_name,
+        id_document_masked=masked,
+        id_document_hash=doc_hash,
+        paper_sha256=item.blob_sha256,
+        paper_evidence_id=item.id,
+    )
+    agreement.signatures.append(signature)
+    session.flush()
+    entry = append_entry(
+        session,
+        case.id,
+        "agreement.signed",
+        actor.id,
+        {
+            "agreement": agreement.id,
+            "version": agreement.version,
+            "signature": signature.id,
+            "role": slot["role"],
+            "party": party.id,
+            "sha256": agreement.pdf_sha256,
+            "method": method,
+            "in_person": True,
+            "paper_sha256": item.blob_sha256,
+            "paper_evidence": item.id,
+            "signatory_sha256": text_digest(signatory_name),
+            "signed_at": signed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        file_sha256=agreement.pdf_sha256,
+    )
+    signature.ledger_seq = entry.seq
+    operations.add_event(
+        session,
+        case,
+        EventKind.AGREEMENT_SIGNED,
+        actor,
+        data={
+            "agreement": agreement.id,
+            "version": agreement.version,
+            "role": slot["role"],
+            "in_person": True,
+        },
+    )
+    if all(sig is not None for _, sig in signer_status(agreement)):
+        _take_effect(session, case, agreement, ctx, store, settings, lang=lang)
+    session.flush()
+    return signature
 
 
 def sha256_hex(data: bytes) -> str:

@@ -40,6 +40,9 @@ class Notice:
     email: str | None = None
     case_id: int | None = None
     secret_params: Mapping[str, object] = field(default_factory=dict)
+    # False where `user_id` is not the reader (a code texted to a party without an account
+    # on a mediator's behalf): the text then stays in `lang`.
+    follow_user_language: bool = True
 
     @property
     def address(self) -> str | None:

@@ -10,6 +10,9 @@ cannot see the case gets 403 before the request body is read.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from flask import (
     Blueprint,
     Response,
@@ -53,6 +56,16 @@ ROUTES = [
     ("POST", "/api/cases/{number}/agreement/sign", "Sign with the verification code"),
     ("GET", "/api/cases/{number}/agreement/pdf", "The issued agreement PDF"),
     ("GET", "/api/cases/{number}/agreement/executed.pdf", "The executed PDF (signature page)"),
+    (
+        "POST",
+        "/api/cases/{number}/agreement/in-person/code",
+        "Text a code to the phone on file of a party signing in person (case's mediator)",
+    ),
+    (
+        "POST",
+        "/api/cases/{number}/agreement/in-person",
+        "Record a party's signature given on paper at the centre (case's mediator)",
+    ),
 ]
 
 
@@ -130,6 +143,9 @@ def agreement_json(case: Case, agreement: Agreement, viewer: User, lang: str) ->
                 "pdf_sha256": sig.pdf_sha256 if sig else None,
                 "ledger_seq": sig.ledger_seq if sig else None,
                 "mine": service.may_sign_slot(viewer, case, slot),
+                "method": sig.method if sig else None,
+                "method_label": t(f"agreements.method.{sig.method}", lang) if sig else None,
+                "in_person": _in_person_json(sig, viewer) if sig and sig.paper_sha256 else None,
             }
         )
     schedule = [
@@ -149,12 +165,28 @@ def agreement_json(case: Case, agreement: Agreement, viewer: User, lang: str) ->
         "effective_on": agreement.effective_on.isoformat() if agreement.effective_on else None,
         "executed_sha256": agreement.executed_sha256,
         "signers": signers,
+        # Staff: the open party slots signed in person at the centre (no portal account).
+        "in_person_slots": service.in_person_slots(db(), case, agreement)
+        if viewer.is_staff
+        else [],
         "payment_schedule": schedule,
         "pdf": base + "/pdf" if agreement.pdf_sha256 else None,
         "executed_pdf": base + "/executed.pdf" if agreement.executed_sha256 else None,
         "preview": base + "/preview.pdf"
         if agreement.status == AgreementStatus.DRAFT and viewer.is_staff
         else None,
+    }
+
+
+def _in_person_json(sig, viewer: User) -> dict:
+    """Who signed on paper (staff and the recorder see the name and masked document)."""
+    staff = viewer.reads_all_cases
+    return {
+        "signatory": sig.signatory_name if staff else None,
+        "id_document": sig.id_document_masked if staff else None,
+        "recorded_by": sig.signer.display_name if staff else None,
+        "paper_sha256": sig.paper_sha256,
+        "paper_evidence": sig.paper_evidence_id,
     }
 
 
@@ -296,6 +328,79 @@ def api_executed(number: str):
         raise UserError("agreements.none", status=404)
     data, sha = found
     return _pdf_response(data, sha, f"agreement-{number}-executed.pdf")
+
+
+def _signed_at(raw: str | None) -> datetime:
+    """The centre's wall-clock time from a form (YYYY-MM-DDTHH:MM) as naive UTC; empty: now."""
+    from mediation.db import utcnow
+
+    if not raw or not raw.strip():
+        return utcnow().replace(microsecond=0)
+    try:
+        local = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise UserError("agreements.bad_signed_at") from None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def _recorder_case(number: str) -> Case:
+    """The case, for its mediator only: checked before any of the body is read."""
+    case = _case(number, for_update=True)
+    service._require_recorder(_user(), case)
+    return case
+
+
+def _party_id(raw: object) -> int:
+    return inputs.parse_int(raw, "party", low=1)
+
+
+def _record_in_person(case: Case, form, scan) -> None:
+    if scan is None or not scan.filename:
+        raise UserError("agreements.bad_scan")
+    service.sign_in_person(
+        db(),
+        case,
+        _user(),
+        _party_id(form.get("party")),
+        signatory_name=form.get("signatory_name") or "",
+        id_document=form.get("id_document") or "",
+        signed_at=_signed_at(form.get("signed_at")),
+        scan=scan.stream,
+        scan_filename=scan.filename,
+        code=form.get("code"),
+        ctx=_ctx(_user()),
+        store=_store(),
+        settings=service.Settings.from_config(current_app.config),
+        lang=g.lang,
+    )
+
+
+@bp.post(API + "/in-person/code")
+def api_in_person_code(number: str):
+    case = _recorder_case(number)
+    body = inputs.json_body()
+    code = service.request_in_person_code(db(), case, _user(), _party_id(body.get("party")))
+    db().commit()
+    return jsonify(
+        {
+            "sent": True,
+            "channel": code.channel,
+            "expires_at": code.expires_at.isoformat() + "Z",
+            "message": t("agreements.in_person.code_sent", g.lang),
+        }
+    )
+
+
+@bp.post(API + "/in-person")
+def api_in_person(number: str):
+    case = _recorder_case(number)
+    _record_in_person(case, request.form, request.files.get("scan"))
+    db().commit()
+    db().refresh(case)
+    agreement = service.latest_agreement(db(), case)
+    return jsonify(agreement_json(case, agreement, _user(), g.lang))
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -453,6 +558,30 @@ def page_sign(number: str):
     return _redirect_with(number, t("agreements.signed_ok", g.lang))
 
 
+@bp.post(PAGE + "/in-person/code")
+def page_in_person_code(number: str):
+    case = _recorder_case(number)
+    try:
+        service.request_in_person_code(db(), case, _user(), _party_id(request.form.get("party")))
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _redirect_with(number, exc.message(g.lang))
+    return _redirect_with(number, t("agreements.in_person.code_sent", g.lang))
+
+
+@bp.post(PAGE + "/in-person")
+def page_in_person(number: str):
+    case = _recorder_case(number)
+    try:
+        _record_in_person(case, request.form, request.files.get("scan"))
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _redirect_with(number, exc.message(g.lang))
+    return _redirect_with(number, t("agreements.in_person.recorded", g.lang))
+
+
 @bp.app_context_processor
 def _panel_helper() -> dict:
     def agreement_panel(number: str) -> dict | None:
@@ -501,6 +630,43 @@ _BODIES = {
         "required": ["code"],
         "properties": {"code": {"type": "string", "pattern": "^[0-9]{6}$"}},
     },
+    ("POST", "/api/cases/{number}/agreement/in-person/code"): {
+        "type": "object",
+        "required": ["party"],
+        "properties": {"party": {"type": "integer", "description": "the party's id"}},
+    },
+}
+_MULTIPART = {
+    ("POST", "/api/cases/{number}/agreement/in-person"): {
+        "type": "object",
+        "required": ["party", "signatory_name", "id_document", "scan"],
+        "properties": {
+            "party": {"type": "integer", "description": "the party's id (no portal account)"},
+            "signatory_name": {"type": "string", "maxLength": 100},
+            "id_document": {
+                "type": "string",
+                "description": "identity document number checked; only a masked form and "
+                "a salted hash are kept",
+            },
+            "signed_at": {
+                "type": "string",
+                "description": "centre wall-clock time YYYY-MM-DDTHH:MM (default: now); not "
+                "in the future nor before issue",
+            },
+            "code": {
+                "type": "string",
+                "pattern": "^[0-9]{6}$",
+                "description": "required when the party's phone is on file (method "
+                "in_person_code); else the method is in_person_paper",
+            },
+            "scan": {
+                "type": "string",
+                "format": "binary",
+                "description": "scan of the signed paper page: PDF, PNG or JPEG, at most 20 MB; "
+                "stored as case evidence",
+            },
+        },
+    },
 }
 _ERR = {"$ref": "#/components/responses/Error"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -530,6 +696,41 @@ _AGREEMENT = {
                     "pdf_sha256": _NULLABLE_STR,
                     "ledger_seq": {"type": ["integer", "null"]},
                     "mine": {"type": "boolean", "description": "the caller may sign here"},
+                    "method": {
+                        "type": ["string", "null"],
+                        "enum": [
+                            "sms_code",
+                            "email_code",
+                            "in_person_code",
+                            "in_person_paper",
+                            None,
+                        ],
+                    },
+                    "method_label": _NULLABLE_STR,
+                    "in_person": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "signatory": _NULLABLE_STR,
+                            "id_document": _NULLABLE_STR,
+                            "recorded_by": _NULLABLE_STR,
+                            "paper_sha256": {"type": "string"},
+                            "paper_evidence": {"type": ["integer", "null"]},
+                        },
+                    },
+                },
+            },
+        },
+        "in_person_slots": {
+            "type": "array",
+            "description": "staff: open party slots signed in person (no portal account)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "role": {"type": "string", "enum": ["claimant", "respondent"]},
+                    "party": {"type": "integer"},
+                    "party_name": {"type": "string"},
+                    "code_required": {"type": "boolean"},
+                    "phone_masked": _NULLABLE_STR,
                 },
             },
         },
@@ -558,6 +759,16 @@ _RESPONSES = {
     ("POST", "/api/cases/{number}/agreement"): _AGREEMENT,
     ("POST", "/api/cases/{number}/agreement/issue"): _AGREEMENT,
     ("POST", "/api/cases/{number}/agreement/sign"): _AGREEMENT,
+    ("POST", "/api/cases/{number}/agreement/in-person"): _AGREEMENT,
+    ("POST", "/api/cases/{number}/agreement/in-person/code"): {
+        "type": "object",
+        "properties": {
+            "sent": {"type": "boolean"},
+            "channel": {"type": "string"},
+            "expires_at": {"type": "string"},
+            "message": {"type": "string"},
+        },
+    },
     ("POST", "/api/cases/{number}/agreement/code"): {
         "type": "object",
         "properties": {
@@ -608,5 +819,12 @@ def openapi_paths() -> dict:
                 "required": True,
                 "content": {"application/json": {"schema": body}},
             }
+        form = _MULTIPART.get((method, path))
+        if form is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": form}},
+            }
+            op["responses"]["413"] = _ERR
         paths.setdefault(path, {})[method.lower()] = op
     return paths

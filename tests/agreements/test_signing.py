@@ -183,7 +183,7 @@ def test_a_code_is_bound_to_its_signer_and_version(issued):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "agreements.already_signed"
 
 
-def test_issue_refuses_a_claimant_without_an_account_and_the_wrong_stage(signing, app):
+def test_issue_accepts_a_claimant_without_an_account_who_signs_in_person(signing, app):
     from sqlalchemy import update
 
     from mediation.cases.model import Party
@@ -196,9 +196,10 @@ def test_issue_refuses_a_claimant_without_an_account_and_the_wrong_stage(signing
     with app.extensions["mediation.engine"].begin() as conn:
         conn.execute(update(Party).where(Party.case_id == s.case_id).values(user_id=None))
     r = s.mediator.post(f"/api/cases/{s.number}/agreement/issue", json={})
-    assert r.status_code == 409
-    assert r.get_json()["error"]["code"] == "agreements.claimant_no_account"
-    assert "王秀英" in r.get_json()["error"]["message"]
+    assert r.status_code == 200, r.get_json()
+    slots = r.get_json()["in_person_slots"]
+    assert [x["role"] for x in slots] == ["claimant"]  # the institution user answers online
+    assert slots[0]["party_name"] == "王秀英"
 
 
 def test_responses_match_the_openapi_document(issued):

@@ -272,6 +272,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "扫描件不能超过 {mb} MB。",
         "The scan can be at most {mb} MB.",
     ),
+    # The centre's seal image (administrator)
+    "nav.admin_seal": ("中心印章", "Centre seal"),
+    "agreements.seal.title": ("中心印章图片", "The centre's seal image"),
+    "agreements.seal.note": (
+        "上传本中心的印章图片（PNG 或 SVG，不超过 {kb} KB），生效协议的签署页将使用该图片；"
+        "未上传时使用系统生成的印章。",
+        "Upload the centre's seal (PNG or SVG, at most {kb} KB); executed agreements carry it "
+        "on their signature page. Without one, a generated seal is used.",
+    ),
+    "agreements.seal.current_uploaded": ("当前使用：已上传的印章", "In use: the uploaded seal"),
+    "agreements.seal.current_config": (
+        "当前使用：配置文件指定的印章",
+        "In use: the seal file set in the configuration",
+    ),
+    "agreements.seal.current_generated": (
+        "当前使用：系统生成的印章",
+        "In use: the generated seal",
+    ),
+    "agreements.seal.preview": ("印章预览", "Seal preview"),
+    "agreements.seal.file": ("印章图片文件", "Seal image file"),
+    "agreements.seal.upload": ("上传", "Upload"),
+    "agreements.seal.remove": ("删除已上传的印章", "Remove the uploaded seal"),
+    "agreements.seal.saved": ("印章已更新。", "The seal has been updated."),
+    "agreements.seal.removed": ("已删除上传的印章。", "The uploaded seal has been removed."),
+    "error.agreements.bad_seal": (
+        "印章图片应为有效的 PNG 或不含脚本和外部引用的 SVG 文件。",
+        "The seal must be a valid PNG, or an SVG without scripts or outside references.",
+    ),
+    "error.agreements.seal_too_large": (
+        "印章图片不能超过 {kb} KB。",
+        "The seal image can be at most {kb} KB.",
+    ),
     "agreements.action.draft": ("起草协议", "draft an agreement"),
     "agreements.action.issue": ("出具协议", "issue the agreement"),
 }

@@ -48,9 +48,16 @@ class Settings:
     timezone: str = "Asia/Shanghai"
 
     @classmethod
-    def from_config(cls, config) -> Settings:
+    def from_config(
+        cls, config, instance_path: str | None = None, centre_code: str | None = None
+    ) -> Settings:
+        """The seal an administrator uploaded for the centre (under the instance directory)
+        if there is one, else `AGREEMENT_SEAL_FILE`, else a generated seal."""
+        from mediation.agreements.seal import seal_file
+
+        uploaded = seal_file(instance_path, centre_code) if instance_path and centre_code else None
         return cls(
-            seal_file=config.get("AGREEMENT_SEAL_FILE") or None,
+            seal_file=str(uploaded) if uploaded else (config.get("AGREEMENT_SEAL_FILE") or None),
             timezone=config.get("TIMEZONE") or "Asia/Shanghai",
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -173,3 +174,78 @@ def choose_rules():
     except UserError as exc:
         flash(exc.message(g.lang))
     return redirect(url_for("admin.rules"))
+
+
+# The centre's seal image ------------------------------------------------------------------
+
+
+def _seal_state(admin: User) -> tuple[str, str | None]:
+    """Which seal agreements use now ("uploaded" | "config" | "generated") and its kind."""
+    from flask import current_app
+
+    from mediation.agreements.seal import seal_file
+
+    uploaded = seal_file(current_app.instance_path, admin.centre.code)
+    if uploaded is not None:
+        return "uploaded", uploaded.suffix.lstrip(".")
+    configured = current_app.config.get("AGREEMENT_SEAL_FILE")
+    if configured and Path(configured).is_file():
+        return "config", None
+    return "generated", None
+
+
+@bp.get("/seal")
+def seal():
+    from mediation.agreements.seal import MAX_BYTES
+
+    admin = _admin()
+    state, kind = _seal_state(admin)
+    return render_template("admin/seal.html", state=state, kind=kind, kb=MAX_BYTES // 1024)
+
+
+@bp.get("/seal/image")
+def seal_image():
+    """The seal agreements will carry: the uploaded one, the configured one or a generated
+    one (for the preview; an SVG is served so it cannot run anything)."""
+    from flask import Response, current_app
+
+    from mediation.agreements import render
+    from mediation.agreements.service import Settings
+
+    admin = _admin()
+    settings = Settings.from_config(
+        current_app.config, current_app.instance_path, admin.centre.code
+    )
+    uri = render.seal_data_uri(admin.centre.name, settings.seal_file)
+    media_type, _, b64 = uri[len("data:") :].partition(";base64,")
+    import base64
+
+    response = Response(base64.b64decode(b64), mimetype=media_type)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/seal")
+def change_seal():
+    from flask import current_app
+
+    from mediation.agreements.seal import MAX_BYTES, remove_seal, save_seal
+
+    admin = _admin()
+    try:
+        if request.form.get("action") == "remove":
+            remove_seal(current_app.instance_path, admin.centre.code)
+            flash(t("agreements.seal.removed", g.lang))
+        else:
+            upload = request.files.get("seal")
+            if upload is None or not upload.filename:
+                raise UserError("missing_field", field="seal")
+            save_seal(
+                current_app.instance_path, admin.centre.code, upload.stream.read(MAX_BYTES + 1)
+            )
+            flash(t("agreements.seal.saved", g.lang))
+    except UserError as exc:
+        flash(exc.message(g.lang))
+    return redirect(url_for("admin.seal"))

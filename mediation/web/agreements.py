@@ -94,6 +94,12 @@ def _ctx(user: User):
     )
 
 
+def _settings() -> service.Settings:
+    return service.Settings.from_config(
+        current_app.config, current_app.instance_path, _user().centre.code
+    )
+
+
 def _require_staff(user: User, case: Case) -> None:
     access.require_manage(user, case)
 
@@ -295,7 +301,7 @@ def api_sign(number: str):
         _store(),
         ip=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
-        settings=service.Settings.from_config(current_app.config),
+        settings=_settings(),
         lang=g.lang,
     )
     db().commit()
@@ -372,7 +378,7 @@ def _record_in_person(case: Case, form, scan) -> None:
         code=form.get("code"),
         ctx=_ctx(_user()),
         store=_store(),
-        settings=service.Settings.from_config(current_app.config),
+        settings=_settings(),
         lang=g.lang,
     )
 
@@ -548,7 +554,7 @@ def page_sign(number: str):
             _store(),
             ip=request.remote_addr,
             user_agent=request.headers.get("User-Agent"),
-            settings=service.Settings.from_config(current_app.config),
+            settings=_settings(),
             lang=g.lang,
         )
         db().commit()

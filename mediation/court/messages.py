@@ -33,6 +33,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "court.channel.centre": ("调解中心在线报送", "Sent by the centre"),
     "court.channel.web": ("法院工作人员上传", "Uploaded by a clerk"),
     "court.channel.api": ("法院系统接口", "Court system API"),
+    # Courts (administrator)
+    "nav.admin_courts": ("法院", "Courts"),
+    "court.admin.title": ("法院与法院账户", "Courts and their accounts"),
+    "court.admin.centre_ca": ("本中心根证书（centre-ca.pem）", "This centre's CA (centre-ca.pem)"),
+    "court.admin.centre_ca_note": (
+        "法院须登记本证书作为信任根，并通过电话等线下方式核对以下指纹：",
+        "A court registers this certificate as its trust anchor and checks this fingerprint "
+        "out of band (e.g. by phone):",
+    ),
+    "court.admin.download_ca": ("下载 centre-ca.pem", "Download centre-ca.pem"),
+    "court.admin.register": ("登记法院", "Register a court"),
+    "court.admin.code": ("法院代码", "Court code"),
+    "court.admin.name": ("法院名称", "Court name"),
+    "court.admin.region": ("辖区", "Region"),
+    "court.admin.trust_anchor": (
+        "信任根证书（可选，默认使用本中心根证书）",
+        "Trust anchor certificate (optional; this centre's CA by default)",
+    ),
+    "court.admin.registered": (
+        "已登记法院 {code}，信任根指纹：{fingerprint}",
+        "Court {code} registered; trust anchor fingerprint: {fingerprint}",
+    ),
+    "court.admin.matches_ca": ("与本中心根证书一致", "matches this centre's CA"),
+    "court.admin.differs_ca": (
+        "与本中心当前根证书不一致",
+        "differs from this centre's current CA",
+    ),
+    "court.admin.accounts": ("法院账户", "Court accounts"),
+    "court.admin.clerk": ("书记员（网页登录）", "Clerk (signs in on the web)"),
+    "court.admin.service_account": (
+        "法院系统接口账户（仅令牌）",
+        "Court system service account (token only)",
+    ),
+    "court.admin.add_user": ("添加账户", "Add an account"),
+    "court.admin.kind": ("账户类型", "Kind"),
+    "court.admin.username": ("用户名", "User name"),
+    "court.admin.display_name": ("姓名", "Name"),
+    "court.admin.password": (
+        "初始密码（书记员，至少10位）",
+        "Initial password (clerks; 10 or more characters)",
+    ),
+    "court.admin.token_once": (
+        "{court} 的账户 {username} 已创建。接口令牌只显示这一次，请立即妥善交给法院：",
+        "Account {username} of {court} created. The API token is shown this once only; hand "
+        "it to the court now:",
+    ),
+    "court.admin.none": ("尚未登记法院。", "No court is registered yet."),
     # Pages
     "nav.court": ("司法确认收件箱", "Judicial confirmation inbox"),
     "court.inbox": ("司法确认收件箱", "Judicial confirmation inbox"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from mediation.cases.service import rule_set, rule_set_names, rulebook
@@ -249,3 +250,135 @@ def change_seal():
     except UserError as exc:
         flash(exc.message(g.lang))
     return redirect(url_for("admin.seal"))
+
+
+# Courts -----------------------------------------------------------------------------------
+
+
+def _centre_ca():
+    """The centre CA certificate a court registers as its trust anchor (made on first use)."""
+    from flask import current_app
+
+    from mediation.packets.build import PacketContext
+
+    return PacketContext.from_app(current_app).packet_signer
+
+
+def _courts_page(admin: User, *, new_token: dict | None = None, status: int = 200):
+    from mediation.court import service as court_service
+    from mediation.court.model import CourtUser
+
+    courts = court_service.list_courts(db(), admin.centre_id)
+    members: dict[int, list[CourtUser]] = {c.id: [] for c in courts}
+    if courts:
+        links = db().scalars(
+            select(CourtUser)
+            .where(CourtUser.court_id.in_(list(members)))
+            .options(selectinload(CourtUser.user))
+            .order_by(CourtUser.user_id)
+        )
+        for link in links:
+            members[link.court_id].append(link)
+    signer = _centre_ca()
+    return (
+        render_template(
+            "admin/courts.html",
+            courts=courts,
+            members=members,
+            centre_ca_fingerprint=signer.ca_fingerprint,
+            centre_ca_pem=signer.ca_pem.decode(),
+            new_token=new_token,
+        ),
+        status,
+    )
+
+
+@bp.get("/courts")
+def courts():
+    return _courts_page(_admin())
+
+
+@bp.get("/courts/centre-ca.pem")
+def centre_ca_pem():
+    from flask import Response
+
+    _admin()
+    response = Response(_centre_ca().ca_pem, mimetype="application/x-pem-file")
+    response.headers["Content-Disposition"] = 'attachment; filename="centre-ca.pem"'
+    return response
+
+
+@bp.post("/courts")
+def register_court():
+    """Register a court (or update it). Its trust anchor is this centre's CA unless the
+    administrator uploads another certificate (a court that registered an earlier CA)."""
+    from mediation.court import service as court_service
+
+    admin = _admin()
+    session_ = db()
+    try:
+        code = inputs.parse_text(request.form.get("code"), "code", max_len=32)
+        name = inputs.parse_text(request.form.get("name"), "name", max_len=200)
+        region = inputs.parse_text(
+            request.form.get("region"), "region", required=False, max_len=100
+        )
+        upload = request.files.get("trust_anchor")
+        if upload is not None and upload.filename:
+            try:
+                pem = upload.stream.read(64 * 1024).decode("ascii")
+            except UnicodeDecodeError:
+                raise UserError("court.bad_certificate") from None
+        else:
+            pem = _centre_ca().ca_pem.decode()
+        court = court_service.register_court(
+            session_, admin.centre, code, name, region=region, trust_anchor_pem=pem
+        )
+        fingerprint = court.ca_fingerprint
+        session_.commit()
+        flash(t("court.admin.registered", g.lang, {"code": code, "fingerprint": fingerprint}))
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang))
+    return redirect(url_for("admin.courts"))
+
+
+@bp.post("/courts/<code>/users")
+def add_court_user(code: str):
+    """A clerk (signs in with a password) or the court's service account (API token only).
+    The token is shown once on the page this returns, never stored or put in a cookie."""
+    from mediation.court import service as court_service
+
+    admin = _admin()
+    session_ = db()
+    try:
+        court = court_service.get_court(session_, admin.centre_id, code)
+        service_account = request.form.get("kind") == "service_account"
+        username = inputs.parse_text(request.form.get("username"), "username", max_len=64)
+        display_name = (
+            inputs.parse_text(
+                request.form.get("display_name"), "display_name", required=False, max_len=100
+            )
+            or username
+        )
+        password = None
+        if not service_account:
+            password = request.form.get("password") or ""
+            if len(password) < 10:
+                raise UserError("weak_password")
+        user, token = court_service.add_court_user(
+            session_,
+            court,
+            username,
+            display_name,
+            password=password,
+            service_account=service_account,
+        )
+        session_.commit()
+    except UserError as exc:
+        session_.rollback()
+        flash(exc.message(g.lang))
+        return redirect(url_for("admin.courts"))
+    return _courts_page(
+        admin,
+        new_token={"username": user.username, "court": court.name, "token": token},
+    )

@@ -57,6 +57,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "通知发送方式配置有误：{name}",
         "The notice sender is misconfigured: {name}",
     ),
+    # A user's notice language
+    "people.language": ("通知语言", "Language of notices"),
+    "people.language.zh": ("中文", "Chinese"),
+    "people.language.en": ("English", "English"),
     # Status of a notice in the outbox
     "notify.status.sent": ("已发送", "Sent"),
     "notify.status.failed": ("发送失败", "Failed"),

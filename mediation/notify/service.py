@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 
 from mediation.db import utcnow
 from mediation.errors import UserError
+from mediation.i18n import LANGUAGES
 from mediation.notify.model import Notification, VerificationCode
 from mediation.notify.sender import CHANNELS, Notice, Sender, current_sender, log
 from mediation.people.access import mask_phone
+from mediation.people.model import User
 
 CODE_TTL = timedelta(minutes=10)
 MAX_TRIES = 5
@@ -55,6 +57,12 @@ def send(session: Session, notice: Notice, *, sender: Sender | None = None) -> N
     if notice.channel not in CHANNELS:
         raise UserError("invalid_field", field="channel", detail=" | ".join(CHANNELS))
     sender = sender or current_sender()
+    if notice.user_id is not None and notice.follow_user_language:
+        # A notice is written in its reader's language, not the language of whoever's
+        # action caused it.
+        language = session.scalar(select(User.language).where(User.id == notice.user_id))
+        if language in LANGUAGES and language != notice.lang:
+            notice = replace(notice, lang=language)
     row = Notification(
         user_id=notice.user_id,
         case_id=notice.case_id,

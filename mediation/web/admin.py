@@ -36,6 +36,16 @@ def _extra_dirs() -> tuple[str, ...]:
     return tuple(current_app.config["EXTRA_RULE_DIRS"])
 
 
+def _language(value: str | None) -> str:
+    """A user's notice language from a form: zh (the default) or en."""
+    from mediation.i18n import LANGUAGES
+
+    value = (value or "zh").strip()
+    if value not in LANGUAGES:
+        raise UserError("invalid_field", field="language", detail=" | ".join(LANGUAGES))
+    return value
+
+
 @bp.get("/users")
 def users():
     admin = _admin()
@@ -72,6 +82,7 @@ def create_user():
                 institution_name=inputs.parse_text(
                     request.form.get("institution"), "institution", required=False, max_len=200
                 ),
+                language=_language(request.form.get("language")),
             )
         )
         session_.commit()
@@ -94,6 +105,11 @@ def change_user(user_id: int):
         user.active = False
     elif action == "activate":
         user.active = True
+    elif action == "language":
+        try:
+            user.language = _language(request.form.get("language"))
+        except UserError as exc:
+            flash(exc.message(g.lang))
     elif action == "token":
         token = secrets.token_urlsafe(32)
         user.api_token_hash = token_hash(token)

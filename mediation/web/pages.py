@@ -144,6 +144,11 @@ def logout():
 def set_language(code: str):
     if code in ("zh", "en"):
         session["lang"] = code
+        user = current_user()
+        if user is not None and user.language != code:
+            # Notices to this user are written in the language they chose.
+            user.language = code
+            db().commit()
     ref = request.referrer or ""
     return redirect(ref if ref.startswith(request.host_url) else url_for("pages.index"))
 

@@ -54,6 +54,7 @@ class PartyLine:
     id_number: str | None = None
     address: str | None = None
     agent_name: str | None = None
+    in_person: bool = False  # no portal account: signs the paper text at the centre
 
 
 @dataclass(frozen=True)
@@ -104,23 +105,38 @@ def agreement_blocks(doc: AgreementDoc) -> list[Block]:
             "申请调解。经调解员主持调解，双方在平等自愿的基础上达成如下协议：",
         )
     )
-    standard = [
+    in_person = any(p.in_person for p in doc.parties)
+    how = (
         "本协议由申请人、被申请人及调解员通过本中心在线平台签署，各方签署前均经一次性验证码核验身份；"
-        "各方的签署记录及本协议文件的SHA-256指纹记入本案证据账本。",
+        if not in_person
+        else "本协议由各方通过本中心在线平台签署，或在本中心现场签署书面文本；在线签署前经一次性验证码"
+        "核验身份，现场签署由调解员核验身份证件；"
+    )
+    standard = [
+        how + "各方的签署记录及本协议文件的SHA-256指纹记入本案证据账本。",
         "本协议自各方全部签署完成之日起生效，对双方具有法律约束力，双方应当按照约定履行。",
         "双方当事人可以自本协议生效之日起三十日内，共同向有管辖权的人民法院申请司法确认。",
         "本协议约定事项履行完毕后，双方就本纠纷再无其他争议。",
     ]
     texts = [clause_text(c) for c in doc.clauses] + standard
     blocks += [Block("clause", f"{cn_number(i)}、{text}") for i, text in enumerate(texts, 1)]
-    claimants = "、".join(p.name for p in doc.parties if p.role == "claimant")
-    respondents = "、".join(p.name for p in doc.parties if p.role == "respondent")
+
+    def signers(role: str) -> str:
+        return "、".join(
+            f"{p.name}（{'现场签署' if p.in_person else '在线签署'}）"
+            for p in doc.parties
+            if p.role == role
+        )
+
     blocks += [
-        Block("sign", f"申请人：{claimants}（在线签署）"),
-        Block("sign", f"被申请人：{respondents}（在线签署）"),
+        Block("sign", f"申请人：{signers('claimant')}"),
+        Block("sign", f"被申请人：{signers('respondent')}"),
         Block("sign", f"调解员：{doc.mediator_name or ''}（在线签署）"),
         Block("sign", f"调解机构：{doc.centre_name}（印章）"),
-        Block("sign", "签署时间以本协议签署页所载各方在线签署记录为准。"),
+        Block(
+            "sign",
+            f"签署时间以本协议签署页所载各方{'' if in_person else '在线'}签署记录为准。",
+        ),
     ]
     return blocks
 

@@ -178,6 +178,7 @@ def _snapshot(session: Session, case: Case) -> dict:
                 id_number=p.id_number,
                 address=p.address,
                 agent_name=p.agent_name,
+                in_person=not party_has_account(session, case, p),
             )
         )
         for p in sorted(case.parties, key=lambda p: (p.role != PartyRole.CLAIMANT, p.id))

@@ -333,3 +333,17 @@ def test_the_editor_page_records_an_in_person_signature(paper, app):
     # English labels too.
     page = client.get(f"/cases/{s.number}/agreement?lang=en").data.decode()
     assert "In person at the centre, confirmed by a texted code" in page
+
+
+def test_the_issued_text_says_who_signs_in_person(paper):
+    text = paper.mediator.get(f"/api/cases/{paper.number}/agreement").get_json()["agreement"][
+        "text"
+    ]
+    assert "（现场签署）" in text and "现场签署由调解员核验身份证件" in text
+
+
+def test_an_all_online_text_says_online(issued):
+    text = issued.mediator.get(f"/api/cases/{issued.number}/agreement").get_json()["agreement"][
+        "text"
+    ]
+    assert "现场签署" not in text and "（在线签署）" in text

@@ -111,6 +111,7 @@ def login():
                 session.permanent = True
                 session["user_id"] = user.id
                 session["seen"] = int(time.time())
+                session["lang"] = user.language  # the language this user chose before
                 nxt = request.args.get("next") or ""
                 # Only local paths: an open redirect would let a link send users elsewhere.
                 if not nxt.startswith("/") or nxt.startswith("//"):

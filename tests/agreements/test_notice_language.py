@@ -138,3 +138,15 @@ def test_only_an_administrator_changes_someone_elses_language(app, make_user):
     )
     assert r.status_code == 403
     assert _language(app, other_id) == "zh"
+
+
+def test_signing_in_again_brings_back_the_chosen_language(app, make_user):
+    make_user("lang-user", "claimant", password="pw-long-enough")
+    first = app.test_client()
+    sign_in(first, "lang-user", "pw-long-enough")
+    first.get("/lang/en")
+    later = app.test_client()  # another browser: no language in its session yet
+    sign_in(later, "lang-user", "pw-long-enough")
+    page = later.get("/my").get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert '<html lang="zh' in app.test_client().get("/login").get_data(as_text=True)

@@ -14,6 +14,7 @@ Prints, per variety and overall, the character error rate after normalisation
     names are added.
 
     .venv/bin/python -m benchmarks.asr [--limit N] [--ablation] [--threads 2] [--repeat 2]
+    .venv/bin/python -m benchmarks.asr --joined 1.0   # one long recording per variety
 
 The machine this runs on is shared, so the systems are run interleaved (each clip under
 every system before the next clip) and both the wall-clock and the CPU-time RTF are
@@ -128,6 +129,26 @@ def _systems(model_dir: Path, ablation: bool) -> list[tuple[str, object]]:
     return systems
 
 
+def _joined(clips: list[dict], audio: dict, pause_s: float) -> tuple[list[dict], dict]:
+    """One long recording per variety: its clips one after another, `pause_s` apart.
+
+    Recordings of mediation sessions run for minutes, so the way a long recording is cut
+    into Whisper windows matters; the dev clips alone (one sentence or a few each) never
+    test it.
+    """
+    import numpy as np
+
+    pause = np.zeros(int(pause_s * 16000), np.float32)
+    joined_clips, joined_audio = [], {}
+    for variety in sorted({r["variety"] for r in clips}):
+        rows = [r for r in clips if r["variety"] == variety]
+        name = f"{variety} (joined)"
+        joined_audio[name] = np.concatenate([x for r in rows for x in (audio[r["file"]], pause)])
+        reference = "".join(r["reference"] for r in rows)
+        joined_clips.append({"file": name, "variety": variety, "reference": reference})
+    return joined_clips, joined_audio
+
+
 def run(args: argparse.Namespace) -> dict:
     os.environ["ASR_THREADS"] = str(args.threads)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -140,6 +161,8 @@ def run(args: argparse.Namespace) -> dict:
     model_dir = Path(args.models)
     clips = _clips(args.limit, set(args.variety) if args.variety else None)
     audio = {r["file"]: decode(AUDIO / r["file"])[0] for r in clips}
+    if args.joined is not None:
+        clips, audio = _joined(clips, audio, args.joined)
     seconds = {r["file"]: audio[r["file"]].size / 16000 for r in clips}
     report: dict = {
         "clips": len(clips),
@@ -293,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ablation", action="store_true", help="also variants of the default")
     parser.add_argument("--only", action="append", help="only systems whose name has this")
+    parser.add_argument(
+        "--joined",
+        type=float,
+        metavar="PAUSE_S",
+        help="join each variety's clips into one recording, PAUSE_S seconds apart",
+    )
     parser.add_argument("--json", default=str(REPO / "benchmarks" / "out" / "asr.json"))
     args = parser.parse_args(argv)
     report = run(args)

@@ -48,9 +48,13 @@ on an idle machine (openai-whisper beam 5: about 0.68). Tried and not kept:
 * Temperature fallback on low log-prob (Whisper's -1.0): most dialect windows fall below
   it and are decoded up to six times; slower, and the sampled text was not better.
   Only the compression-ratio check (a decoding loop) triggers the fallback.
-* Batched decoding of VAD chunks (BatchedInferencePipeline): on 2 CPU cores a batch does
-  the same arithmetic as one chunk after another, and each dev clip is a single chunk;
-  it only pays on a GPU.
+* Batched decoding of VAD chunks (faster-whisper's BatchedInferencePipeline, batch 4
+  and 8) on an 81 s recording of the Cantonese clips joined: RTF 0.060 and 0.045
+  against 0.078 one chunk after another (CPU 0.025 against 0.038: batched matrix
+  products use the cores better), but CER 0.579 against 0.319: its own VAD packs up to
+  30 s of speech per window and decodes without timestamps, and whole sentences were
+  lost (see MERGE_GAP_S). Each dev clip is a single chunk, where batching gives nothing.
+  Not kept; batching our own per-sentence chunks would be the next thing to try.
 
 No Flask here: the application wraps this in a background job.
 """
@@ -63,7 +67,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,9 +80,23 @@ BACKENDS = ("faster-whisper", "openai-whisper")
 CHUNK_S = 28.0  # at most this much speech per chunk
 CONTEXT_S = 1.0  # audio kept before and after a chunk's speech: a chunk stays within 30 s
 PAD_S = 0.2  # the VAD's own padding of each speech region
-# Speech regions closer than this stay in one chunk: a pause inside a window costs Whisper
-# nothing, while cutting there loses the context on both sides.
-MERGE_GAP_S = 4.0
+# Speech regions closer than this stay in one chunk; a longer pause starts a new chunk.
+# Whisper base, given a window holding several sentences with pauses between them, often
+# writes the first and stops, or stamps it with a time that covers the rest of the window:
+# the rest is lost. Measured on long recordings made of the dev clips of one variety with
+# 0.8-1.5 s pauses between them: with 4 s (one window for up to 28 s of speech) CER
+# cantonese 0.303-0.382, sichuanese 0.611-0.718, wu 0.838-0.896; with 0.6-1 s (about a
+# chunk per sentence) 0.248-0.295, 0.542-0.595, 0.825, close to the clips decoded one by
+# one, for 0.02-0.07 more RTF (more, shorter windows). The clips themselves decode the
+# same (no pause over 1 s inside them).
+MERGE_GAP_S = 1.0
+# A guard for the same failure inside a chunk: a chunk whose text is this short for its
+# speech is decoded again, cut at its longest pause, and the halves are kept if they say
+# more (Chinese speech runs at 3-5 characters a second, slow elderly speech about 2; the
+# windows that had lost sentences gave 0.8-2.4). On the dev clips it costs about 4 %
+# more time; on the long recordings it brought Mandarin from 0.30 to 0.04 with the 4 s
+# merge gap.
+MIN_CHARS_PER_S = 2.5
 
 
 class ModelMissing(Exception):
@@ -159,6 +177,8 @@ class Result:
 class Chunk:
     start: int  # sample index into the recording
     end: int
+    # the speech regions (sample ranges) inside, where VAD found them
+    regions: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     @property
     def seconds(self) -> float:
@@ -276,19 +296,36 @@ def plan_chunks(samples: np.ndarray, vad: bool = True) -> list[Chunk]:
     limit = int(CHUNK_S * SAMPLE_RATE)
     if not vad:
         return [Chunk(a, min(a + limit, total)) for a in range(0, total, limit)]
-    spans: list[list[int]] = []
+    spans: list[list] = []
     gap = int(MERGE_GAP_S * SAMPLE_RATE)
     for a, b in speech_regions(samples):
         if spans and a - spans[-1][1] <= gap and b - spans[-1][0] <= limit:
             spans[-1][1] = b
+            spans[-1][2].append((a, b))
         else:
-            spans.append([a, min(b, a + limit)])
+            spans.append([a, min(b, a + limit), [(a, min(b, a + limit))]])
     context = int(CONTEXT_S * SAMPLE_RATE)
     chunks: list[Chunk] = []
-    for a, b in spans:
+    for a, b, regions in spans:
         start = max(a - context, chunks[-1].end if chunks else 0)
-        chunks.append(Chunk(start, min(b + context, total)))
+        chunks.append(Chunk(start, min(b + context, total), tuple(regions)))
     return chunks
+
+
+def split_chunk(chunk: Chunk) -> tuple[Chunk, Chunk] | None:
+    """The chunk cut in two at the longest pause between its speech regions."""
+    regions = chunk.regions
+    if len(regions) < 2:
+        return None
+    k = max(range(1, len(regions)), key=lambda i: regions[i][0] - regions[i - 1][1])
+    middle = (regions[k - 1][1] + regions[k][0]) // 2
+    context = int(CONTEXT_S * SAMPLE_RATE)
+    left_end = min(regions[k - 1][1] + context, middle)
+    right_start = max(regions[k][0] - context, middle)
+    return (
+        Chunk(chunk.start, left_end, regions[:k]),
+        Chunk(right_start, chunk.end, regions[k:]),
+    )
 
 
 # ---------------------------------------------------------------- backends
@@ -485,28 +522,32 @@ class Transcriber:
             if i < start_chunk:
                 continue
             offset = chunk.start / SAMPLE_RATE
-            audio = samples[chunk.start : chunk.end]
 
             def progress(t: float, offset=offset, length=chunk.seconds) -> None:
                 if on_progress:
                     on_progress(min(offset + min(t, length), total), total)
 
-            with self._lock:
-                raw, lang = self.engine.decode(
-                    audio,
-                    language=language,
-                    prompt=prompt,
-                    hotwords=hotwords,
-                    beam_size=options.beam_size or BEAM_BY_VARIETY.get(options.variety, 1),
-                    temperatures=tuple(options.temperatures),
-                    logprob_threshold=options.logprob_threshold,
-                    no_speech_threshold=options.no_speech_threshold
-                    if options.vad
-                    else (options.no_speech_threshold or 0.6),
-                    on_progress=progress,
-                )
+            def decode(part: Chunk, on_progress=None) -> tuple[list[Segment], str | None]:
+                with self._lock:
+                    raw, lang = self.engine.decode(
+                        samples[part.start : part.end],
+                        language=language,
+                        prompt=prompt,
+                        hotwords=hotwords,
+                        beam_size=options.beam_size or BEAM_BY_VARIETY.get(options.variety, 1),
+                        temperatures=tuple(options.temperatures),
+                        logprob_threshold=options.logprob_threshold,
+                        no_speech_threshold=options.no_speech_threshold
+                        if options.vad
+                        else (options.no_speech_threshold or 0.6),
+                        on_progress=on_progress,
+                    )
+                return _postprocess(raw, part.start / SAMPLE_RATE, part, options), lang
+
+            found, lang = decode(chunk, progress)
             detected = detected or lang
-            found = _postprocess(raw, offset, chunk, options)
+            if options.vad:
+                found = _recover_dropped(found, chunk, decode)
             if corrector:
                 for seg in found:
                     seg.text = corrector.correct(seg.text)
@@ -526,6 +567,34 @@ class Transcriber:
             chunks=len(chunks),
             elapsed_s=round(time.perf_counter() - began, 3),
         )
+
+
+def _too_short(found: list[Segment], chunk: Chunk) -> bool:
+    speech = sum(b - a for a, b in chunk.regions) / SAMPLE_RATE
+    chars = sum(len(re.sub(r"\W", "", s.text)) for s in found)
+    return chars < MIN_CHARS_PER_S * speech
+
+
+def _recover_dropped(
+    found: list[Segment],
+    chunk: Chunk,
+    decode: Callable[[Chunk], tuple[list[Segment], str | None]],
+) -> list[Segment]:
+    """Decode a chunk again in two halves (and so on) where its text is too short."""
+    halves = split_chunk(chunk) if _too_short(found, chunk) else None
+    if not halves:
+        return found
+    again: list[Segment] = []
+    for half in halves:
+        part, _lang = decode(half)
+        again.extend(_recover_dropped(part, half, decode))
+
+    def size(segs: list[Segment]) -> int:
+        return sum(len(s.text) for s in segs)
+
+    # Only where the halves say more: a window that really holds little speech (music,
+    # a cough) keeps its first reading.
+    return again if size(again) > size(found) else found
 
 
 def _postprocess(raw: list[_Raw], offset: float, chunk: Chunk, options: Options) -> list[Segment]:

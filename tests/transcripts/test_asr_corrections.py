@@ -1,5 +1,5 @@
-"""Homophone correction (nlp.homophones) against jieba's real dictionary and pypinyin, and
-where the transcriber applies it."""
+"""Corrections of what Whisper base gets wrong: homophones (nlp.homophones, against jieba's real
+dictionary and pypinyin) and sentences dropped from a long window (split and decode again)."""
 
 from __future__ import annotations
 
@@ -79,3 +79,43 @@ def test_the_transcriber_corrects_only_mandarin_written_varieties(variety, homop
     )
     assert result.text == expected
     assert result.segments[0].end == 3.0
+
+
+class _DropsSentences(_Engine):
+    """Like Whisper base on a long window: only the first sentence comes out."""
+
+    def __init__(self):
+        self.calls = []
+
+    def decode(self, audio, **kwargs):
+        seconds = audio.size / 16000
+        self.calls.append(round(seconds, 1))
+        text = "甲乙丙丁戊己庚辛" if seconds < 8 else "甲乙丙"
+        return [asr._Raw(0.0, seconds, text, -0.2, 0.0)], "zh"
+
+
+def test_a_chunk_that_lost_its_later_sentences_is_decoded_again_in_halves(monkeypatch):
+    sr = 16000
+    regions = [(1 * sr, 4 * sr), (5 * sr, 8 * sr), (9 * sr, 12 * sr)]  # 1 s pauses
+    monkeypatch.setattr("nlp.asr.speech_regions", lambda s: regions)
+    monkeypatch.setattr("nlp.asr.MERGE_GAP_S", 4.0)  # all three in one chunk
+    tr = asr.Transcriber.__new__(asr.Transcriber)
+    tr.backend, tr.model, tr.engine = "fake", "fake", _DropsSentences()
+    tr._lock = asr.threading.Lock()
+    result = tr.transcribe(np.zeros(14 * sr, np.float32), asr.Options(variety="wu"))
+    assert result.chunks == 1
+    # 3 characters for 9 s of speech: too few; the halves (then their halves) are decoded
+    assert len(tr.engine.calls) > 1
+    assert result.text.count("甲乙丙丁戊己庚辛") == 3
+    assert [s.start for s in result.segments] == sorted(s.start for s in result.segments)
+    assert all(0 <= s.start <= s.end <= 14 for s in result.segments)
+
+
+def test_split_cuts_at_the_longest_pause():
+    sr = 16000
+    chunk = asr.Chunk(0, 20 * sr, ((1 * sr, 4 * sr), (5 * sr, 8 * sr), (11 * sr, 19 * sr)))
+    left, right = asr.split_chunk(chunk)
+    assert left.regions == ((1 * sr, 4 * sr), (5 * sr, 8 * sr))
+    assert right.regions == ((11 * sr, 19 * sr),)
+    assert left.end <= right.start
+    assert asr.split_chunk(asr.Chunk(0, 5 * sr, ((sr, 4 * sr),))) is None

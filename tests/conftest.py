@@ -263,3 +263,15 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def local_tsa(tmp_path_factory):
+    """(URL, folder with ca.pem) of a local time-stamping authority (tests/local_tsa.py)."""
+    from tests import local_tsa as tsa
+
+    if tsa.OPENSSL is None:
+        pytest.skip("openssl not installed")
+    d = tmp_path_factory.mktemp("tsa")
+    with tsa.local_tsa(d) as url:
+        yield url, d

@@ -277,12 +277,17 @@ def api_code(number: str):
     _require_party_or_staff(_user(), case)
     code = service.request_code(db(), case, _user(), lang=g.lang)
     db().commit()
+    return _code_sent(code, "agreements.code_sent")
+
+
+def _code_sent(code, message_key: str):
+    """The answer to a code request: where it went and until when it holds (never the code)."""
     return jsonify(
         {
             "sent": True,
             "channel": code.channel,
             "expires_at": code.expires_at.isoformat() + "Z",
-            "message": t("agreements.code_sent", g.lang),
+            "message": t(message_key, g.lang),
         }
     )
 
@@ -389,14 +394,7 @@ def api_in_person_code(number: str):
     body = inputs.json_body()
     code = service.request_in_person_code(db(), case, _user(), _party_id(body.get("party")))
     db().commit()
-    return jsonify(
-        {
-            "sent": True,
-            "channel": code.channel,
-            "expires_at": code.expires_at.isoformat() + "Z",
-            "message": t("agreements.in_person.code_sent", g.lang),
-        }
-    )
+    return _code_sent(code, "agreements.in_person.code_sent")
 
 
 @bp.post(API + "/in-person")

@@ -97,6 +97,8 @@ MERGE_GAP_S = 1.0
 # more time; on the long recordings it brought Mandarin from 0.30 to 0.04 with the 4 s
 # merge gap.
 MIN_CHARS_PER_S = 2.5
+TOKENS_PER_S = 12  # the most tokens decoded per second of a chunk's audio (+ 24)
+MAX_NEW_TOKENS = 300  # Whisper's limit is 448 including the prompt (up to ~120 here)
 
 
 class ModelMissing(Exception):
@@ -368,7 +370,13 @@ class _FasterWhisper:
             audio,
             language=language,
             beam_size=beam_size,
-            best_of=max(beam_size, 1),
+            # A fallback (the output looped) samples one candidate per temperature, and
+            # no output runs past what the audio could hold (Chinese speech: under 6
+            # characters, about 10 tokens, a second): a loop that would fill all 448
+            # tokens, up to six times and three candidates each, took 15 s on one
+            # 1 s tail of a long recording.
+            best_of=1,
+            max_new_tokens=min(MAX_NEW_TOKENS, int(TOKENS_PER_S * audio.size / SAMPLE_RATE) + 24),
             temperature=list(temperatures),
             initial_prompt=prompt or None,
             hotwords=hotwords or None,

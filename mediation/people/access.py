@@ -9,8 +9,6 @@ from mediation.cases.model import Case, Party, PartyRole, Stage
 from mediation.errors import Forbidden
 from mediation.people.model import Role, User
 
-COURT_STAGES = (Stage.JUDICIAL_CONFIRMATION, Stage.PERFORMANCE, Stage.CLOSED)
-
 
 def visible_cases(user: User) -> Select:
     """A select of the cases this user may see."""

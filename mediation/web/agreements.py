@@ -512,38 +512,47 @@ def _redirect_with(number: str, message: str | None = None):
     return redirect(url_for("agreements.page", number=number))
 
 
-@bp.post(PAGE + "/issue")
-def page_issue(number: str):
-    case = _case(number, for_update=True)
-    _require_staff(_user(), case)
+def _act(number: str, action, done_key: str):
+    """A page form's action: commit and go back with `done_key`'s message, or roll back and
+    go back with the error's message in the user's language."""
     try:
-        service.issue(db(), case, _user(), _store(), lang=g.lang)
+        action()
         db().commit()
     except UserError as exc:
         db().rollback()
         return _redirect_with(number, exc.message(g.lang))
-    return _redirect_with(number, t("agreements.issued_ok", g.lang))
+    return _redirect_with(number, t(done_key, g.lang))
+
+
+@bp.post(PAGE + "/issue")
+def page_issue(number: str):
+    case = _case(number, for_update=True)
+    _require_staff(_user(), case)
+    return _act(
+        number,
+        lambda: service.issue(db(), case, _user(), _store(), lang=g.lang),
+        "agreements.issued_ok",
+    )
 
 
 @bp.post(PAGE + "/code")
 def page_code(number: str):
     case = _case(number, for_update=True)
     _require_party_or_staff(_user(), case)
-    try:
-        service.request_code(db(), case, _user(), lang=g.lang)
-        db().commit()
-    except UserError as exc:
-        db().rollback()
-        return _redirect_with(number, exc.message(g.lang))
-    return _redirect_with(number, t("agreements.code_sent", g.lang))
+    return _act(
+        number,
+        lambda: service.request_code(db(), case, _user(), lang=g.lang),
+        "agreements.code_sent",
+    )
 
 
 @bp.post(PAGE + "/sign")
 def page_sign(number: str):
     case = _case(number, for_update=True)
     _require_party_or_staff(_user(), case)
-    try:
-        service.sign(
+    return _act(
+        number,
+        lambda: service.sign(
             db(),
             case,
             _user(),
@@ -554,36 +563,31 @@ def page_sign(number: str):
             user_agent=request.headers.get("User-Agent"),
             settings=_settings(),
             lang=g.lang,
-        )
-        db().commit()
-    except UserError as exc:
-        db().rollback()
-        return _redirect_with(number, exc.message(g.lang))
-    return _redirect_with(number, t("agreements.signed_ok", g.lang))
+        ),
+        "agreements.signed_ok",
+    )
 
 
 @bp.post(PAGE + "/in-person/code")
 def page_in_person_code(number: str):
     case = _recorder_case(number)
-    try:
-        service.request_in_person_code(db(), case, _user(), _party_id(request.form.get("party")))
-        db().commit()
-    except UserError as exc:
-        db().rollback()
-        return _redirect_with(number, exc.message(g.lang))
-    return _redirect_with(number, t("agreements.in_person.code_sent", g.lang))
+    return _act(
+        number,
+        lambda: service.request_in_person_code(
+            db(), case, _user(), _party_id(request.form.get("party"))
+        ),
+        "agreements.in_person.code_sent",
+    )
 
 
 @bp.post(PAGE + "/in-person")
 def page_in_person(number: str):
     case = _recorder_case(number)
-    try:
-        _record_in_person(case, request.form, request.files.get("scan"))
-        db().commit()
-    except UserError as exc:
-        db().rollback()
-        return _redirect_with(number, exc.message(g.lang))
-    return _redirect_with(number, t("agreements.in_person.recorded", g.lang))
+    return _act(
+        number,
+        lambda: _record_in_person(case, request.form, request.files.get("scan")),
+        "agreements.in_person.recorded",
+    )
 
 
 @bp.app_context_processor

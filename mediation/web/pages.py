@@ -141,13 +141,15 @@ def logout():
     return redirect(url_for("pages.login"))
 
 
-@bp.get("/lang/<code>")
+@bp.route("/lang/<code>", methods=["GET", "POST"])
 def set_language(code: str):
+    """Switch this browser's language. The header's buttons POST (CSRF-checked), which also
+    saves a signed-in user's choice: notices to them are written in it, and it comes back
+    at their next sign-in. A plain link (GET) switches only this session."""
     if code in ("zh", "en"):
         session["lang"] = code
         user = current_user()
-        if user is not None and user.language != code:
-            # Notices to this user are written in the language they chose.
+        if request.method == "POST" and user is not None and user.language != code:
             user.language = code
             db().commit()
     ref = request.referrer or ""

@@ -12,6 +12,13 @@ from tests.agreements.conftest import CLAUSES, forget_rate_limit
 from tests.conftest import Api, sign_in
 
 
+def _switch(client, code: str):
+    """The header's language button: a POST with the page's CSRF token."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return client.post(f"/lang/{code}", data={"csrf_token": token})
+
+
 def _language(app, user_id: int) -> str:
     from mediation.people.model import User
 
@@ -27,10 +34,14 @@ def test_a_user_who_switches_to_english_gets_notices_in_english(signing, app):
     assert _language(app, s.claimant_id) == "zh"
     client = app.test_client()
     sign_in(client, "claimant-a", "pw-long-enough")
+    # A plain link switches the session only; the header's button saves the choice.
     assert client.get("/lang/en").status_code == 302
+    assert _language(app, s.claimant_id) == "zh"
+    assert client.post("/lang/en").status_code == 400  # no CSRF token: refused
+    assert _switch(client, "en").status_code == 302
     assert _language(app, s.claimant_id) == "en"
     # Signed out, switching changes nobody's preference.
-    assert app.test_client().get("/lang/zh").status_code == 302
+    assert _switch(app.test_client(), "zh").status_code == 302
     assert _language(app, s.claimant_id) == "en"
 
     # The mediator works in Chinese; the claimant's notice is in English.
@@ -65,7 +76,7 @@ def test_a_user_who_switches_to_english_gets_notices_in_english(signing, app):
     assert "Your code to sign the settlement agreement is" in code["text"]
 
     # Back to Chinese.
-    client.get("/lang/zh")
+    _switch(client, "zh")
     assert _language(app, s.claimant_id) == "zh"
 
 
@@ -144,7 +155,7 @@ def test_signing_in_again_brings_back_the_chosen_language(app, make_user):
     make_user("lang-user", "claimant", password="pw-long-enough")
     first = app.test_client()
     sign_in(first, "lang-user", "pw-long-enough")
-    first.get("/lang/en")
+    _switch(first, "en")
     later = app.test_client()  # another browser: no language in its session yet
     sign_in(later, "lang-user", "pw-long-enough")
     page = later.get("/my").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Durable background jobs: an embedded SQLite queue by default, Redis at scale.
+"""Durable background jobs: an embedded SQLite queue by default, Redis or RabbitMQ at scale.
 
 Any slow work (speech transcription, precedent indexing) runs as a job in a worker
 process; the web process only enqueues and reads status.
@@ -48,7 +48,10 @@ Enqueueing and reading status (web process)
 Configuration
 -------------
     JOB_QUEUE_URL     default sqlite:///<instance>/jobs.db; "redis://127.0.0.1:6379/0"
-                      (optionally ?prefix=name:) for many workers on many machines
+                      (optionally ?prefix=name:) for many workers on many machines;
+                      "amqp://user:password@host:5672/vhost" for RabbitMQ delivery with
+                      the job records in the SQLite job store (?store=/path/jobs.db,
+                      default <instance>/jobs.db; see mediation/jobs/amqp.py)
     JOB_TASK_MODULES  modules that define tasks (default: mediation.transcripts.tasks)
     JOB_LEASE_S       seconds a worker may go silent before its job is taken back (30)
 
@@ -87,15 +90,23 @@ def open_queue(url: str) -> JobQueue:
         from mediation.jobs.redisq import RedisQueue
 
         return RedisQueue(url)
+    if url.startswith(("amqp://", "amqps://")):
+        from mediation.jobs.amqp import AmqpQueue
+
+        return AmqpQueue(url)
     raise ValueError(
-        f"unsupported JOB_QUEUE_URL {url!r}: use sqlite:///path or redis://host:port/db"
+        f"unsupported JOB_QUEUE_URL {url!r}: use sqlite:///path, redis://host:port/db"
+        " or amqp://user:password@host:5672/vhost"
     )
 
 
 def queue_url(app) -> str:
-    return app.config.get("JOB_QUEUE_URL") or "sqlite:///" + str(
-        Path(app.instance_path) / "jobs.db"
-    )
+    url = app.config.get("JOB_QUEUE_URL")
+    store = str(Path(app.instance_path) / "jobs.db")
+    if url and url.startswith(("amqp://", "amqps://")) and "store=" not in url:
+        # RabbitMQ delivers; the job records live in the app's SQLite job store.
+        return url + ("&" if "?" in url else "?") + "store=" + store
+    return url or "sqlite:///" + store
 
 
 def queue_for(app) -> JobQueue:

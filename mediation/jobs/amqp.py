@@ -111,18 +111,38 @@ class AmqpQueue(SQLiteQueue):
             self._declared.add(name)
         return name
 
-    def _publish(self, job_id: str, task: str) -> None:
+    def _again(self, fn, *args):
+        """Run a broker operation; once more on a new connection when the old one broke
+        (a restarted broker, a dropped socket). Unacked deliveries of the broken one
+        are redelivered by RabbitMQ."""
         import pika
 
         with self._lock:
-            self._queue(task)
-            props = pika.BasicProperties(delivery_mode=2, content_type="text/plain")
-            self._ch().basic_publish(self.prefix, task, job_id.encode(), props, mandatory=True)
+            try:
+                return fn(*args)
+            except (pika.exceptions.AMQPError, OSError):
+                self._connection = self._channel = None
+                self._held.clear()
+                self._declared.clear()
+                return fn(*args)
+
+    def _publish(self, job_id: str, task: str) -> None:
+        self._again(self._publish_now, job_id, task)
+
+    def _publish_now(self, job_id: str, task: str) -> None:
+        import pika
+
+        self._queue(task)
+        props = pika.BasicProperties(delivery_mode=2, content_type="text/plain")
+        self._ch().basic_publish(self.prefix, task, job_id.encode(), props, mandatory=True)
 
     def _publish_later(self, job_id: str, task: str, delay_s: float) -> None:
         if delay_s <= 0:
             self._publish(job_id, task)
-            return
+        else:
+            self._again(self._park, job_id, task, delay_s)
+
+    def _park(self, job_id: str, task: str, delay_s: float) -> None:
         import pika
 
         ms = max(1, int(delay_s * 1000))
@@ -186,16 +206,18 @@ class AmqpQueue(SQLiteQueue):
             self._settle(job_id)
             if job_id in reaped.requeued and job is not None:
                 self._publish(job_id, job.task)
-        with self._lock:
-            for task in tasks:
-                while True:
-                    queue = self._queue(task)
-                    method, _props, body = self._ch().basic_get(queue, auto_ack=False)
-                    if method is None:
-                        break
-                    job = self._take(body.decode(), method.delivery_tag, worker, lease_s)
-                    if job is not None:
-                        return job
+        return self._again(self._deliver, worker, lease_s, tasks)
+
+    def _deliver(self, worker: str, lease_s: float, tasks: list[str]) -> Job | None:
+        for task in tasks:
+            while True:
+                queue = self._queue(task)
+                method, _props, body = self._ch().basic_get(queue, auto_ack=False)
+                if method is None:
+                    break
+                job = self._take(body.decode(), method.delivery_tag, worker, lease_s)
+                if job is not None:
+                    return job
         return None
 
     def _take(self, job_id: str, tag: int, worker: str, lease_s: float) -> Job | None:

@@ -98,3 +98,19 @@ def test_the_app_url_gets_the_instance_job_store(app):
 
     app.config["JOB_QUEUE_URL"] = AMQP_URL
     assert queue_url(app).endswith("?store=" + app.instance_path + "/jobs.db")
+
+
+def test_a_dropped_broker_connection_is_opened_again(url):
+    import socket
+
+    queue = _open(url)
+    try:
+        old = queue._connection
+        old._impl._transport._sock.shutdown(socket.SHUT_RDWR)
+        job_id = queue.enqueue("tests.count")  # publishes on a new connection
+        assert queue._connection is not old
+        assert queue.claim("w1", 30, TASKS).id == job_id
+        assert queue.finish(job_id, "w1", {})
+    finally:
+        queue.drop_everything()
+        queue.close()

@@ -124,6 +124,10 @@ def _systems(model_dir: Path, ablation: bool) -> list[tuple[str, object]]:
                 lambda: AppPath("faster-whisper", model_dir, homophones=False),
             ),
             ("  default, no VAD", lambda: AppPath("faster-whisper", model_dir, vad=False)),
+            (
+                "  default, decode to chunk end",
+                lambda: AppPath("faster-whisper", model_dir, stop_at_speech_end=False),
+            ),
             ("  openai-whisper app path", lambda: AppPath("openai-whisper", model_dir)),
         ]
     return systems

@@ -119,3 +119,44 @@ def test_split_cuts_at_the_longest_pause():
     assert right.regions == ((11 * sr, 19 * sr),)
     assert left.end <= right.start
     assert asr.split_chunk(asr.Chunk(0, 5 * sr, ((sr, 4 * sr),))) is None
+
+
+class _RecordsSpeechEnd(_Engine):
+    def __init__(self):
+        self.text = "甲乙丙丁戊己庚辛壬癸"
+        self.speech_ends = []
+
+    def decode(self, audio, **kwargs):
+        self.speech_ends.append(kwargs["speech_end"])
+        return super().decode(audio, **kwargs)
+
+
+@pytest.mark.parametrize("stop", [True, False])
+def test_decoding_stops_at_the_end_of_the_chunks_speech(monkeypatch, stop):
+    sr = 16000
+    # two chunks; each keeps CONTEXT_S of audio after its speech, which is not decoded
+    regions = [(2 * sr, 5 * sr), (10 * sr, 13 * sr)]
+    monkeypatch.setattr("nlp.asr.speech_regions", lambda s: regions)
+    tr = asr.Transcriber.__new__(asr.Transcriber)
+    tr.backend, tr.model, tr.engine = "fake", "fake", _RecordsSpeechEnd()
+    tr._lock = asr.threading.Lock()
+    options = asr.Options(variety="wu", stop_at_speech_end=stop)
+    result = tr.transcribe(np.zeros(20 * sr, np.float32), options)
+    assert result.chunks == 2
+    if stop:
+        # chunk 1 starts at 1 s (CONTEXT_S before the speech), chunk 2 at 9 s
+        expected = 5 - 1
+        assert tr.engine.speech_ends == [pytest.approx(expected)] * 2
+    else:
+        assert tr.engine.speech_ends == [None, None]
+    # without VAD there is no speech end to stop at
+    tr.engine.speech_ends.clear()
+    tr.transcribe(np.zeros(20 * sr, np.float32), asr.Options(variety="wu", vad=False))
+    assert tr.engine.speech_ends == [None]
+
+
+def test_speech_end_is_none_where_the_speech_runs_to_the_chunks_end():
+    sr = 16000
+    assert asr._speech_end(asr.Chunk(0, 5 * sr, ((sr, 5 * sr),))) is None
+    assert asr._speech_end(asr.Chunk(0, 5 * sr)) is None
+    assert asr._speech_end(asr.Chunk(sr, 8 * sr, ((2 * sr, 6 * sr),))) == pytest.approx(5.0)

@@ -83,6 +83,43 @@ def test_openai_whisper_backend_gives_the_same_kind_of_result(references):
     assert result.backend == "openai-whisper" and edits / length <= 0.3
 
 
+def test_faster_whisper_stops_at_the_end_of_the_speech(references):
+    """Once a segment reaches the given speech end, nothing after it is decoded: here a
+    second sentence after it (where a chunk would have silence) stays out."""
+    import numpy as np
+
+    from nlp.asr import load_transcriber
+
+    name = "cmn_BAC009S0764W0121.wav"
+    speech = _samples(name)
+    samples = np.concatenate([speech, np.zeros(2 * 16000, np.float32), speech])
+    engine = load_transcriber("faster-whisper", MODELS).engine
+    encoded = []
+    real_encode = engine.model.encode
+
+    def encode(features):
+        encoded.append(1)
+        return real_encode(features)
+
+    engine.model.encode = encode
+    try:
+        end = speech.size / 16000
+        raw, _lang = engine.decode(
+            samples,
+            language="zh",
+            prompt=None,
+            hotwords=None,
+            beam_size=1,
+            temperatures=(0.0,),
+            speech_end=end,
+        )
+    finally:
+        del engine.model.encode
+    assert "".join(r.text for r in raw).strip()
+    assert all(r.start < end for r in raw)
+    assert len(encoded) == 1
+
+
 def test_a_worker_transcribes_an_uploaded_recording_end_to_end(
     references, app, make_user, tmp_path
 ):
